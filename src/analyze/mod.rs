@@ -1,0 +1,5 @@
+//! Pure analysis of a decoded [`crate::model::Dump`]: state lanes and summaries (derived rates,
+//! SDP diffs and ICE grids live here too as they arrive).
+
+pub mod states;
+pub mod summary;

@@ -1,0 +1,109 @@
+//! State lanes: the states a peer connection entered, over time.
+
+use crate::model::{PeerConnection, Timestamp};
+
+/// The state machines of a peer connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StateMachine {
+    /// `signalingState`.
+    Signaling,
+    /// `iceGatheringState`.
+    IceGathering,
+    /// `iceConnectionState`.
+    IceConnection,
+    /// `connectionState`.
+    Connection,
+    /// DTLS transport state (Jitsi's `ondtlsstatechange`).
+    Dtls,
+}
+
+impl StateMachine {
+    /// The normalised name of the event that reports this state.
+    pub fn event_name(self) -> &'static str {
+        match self {
+            StateMachine::Signaling => "signalingstatechange",
+            StateMachine::IceGathering => "icegatheringstatechange",
+            StateMachine::IceConnection => "iceconnectionstatechange",
+            StateMachine::Connection => "connectionstatechange",
+            StateMachine::Dtls => "dtlsstatechange",
+        }
+    }
+}
+
+/// One entry into a state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StateChange {
+    /// When the state was entered.
+    pub time: Timestamp,
+    /// The spec name of the state (`connected`).
+    pub state: String,
+}
+
+/// The states `pc` entered on `machine`, in order. A repeated report of the state it is
+/// already in is not an entry, so consecutive duplicates are dropped.
+pub fn state_history(pc: &PeerConnection, machine: StateMachine) -> Vec<StateChange> {
+    let mut out: Vec<StateChange> = Vec::new();
+    for e in pc.events.iter().filter(|e| e.name == machine.event_name()) {
+        let Some(state) = e.value.as_str() else {
+            continue;
+        };
+        if out.last().is_some_and(|last| last.state == state) {
+            continue;
+        }
+        out.push(StateChange {
+            time: e.time,
+            state: state.to_owned(),
+        });
+    }
+    out
+}
+
+/// Just the state names of [`state_history`].
+pub fn states_entered(pc: &PeerConnection, machine: StateMachine) -> Vec<String> {
+    state_history(pc, machine)
+        .into_iter()
+        .map(|c| c.state)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Event, PeerConnectionId};
+    use serde_json::json;
+
+    #[test]
+    fn consecutive_duplicates_are_one_entry() {
+        let ev = |t: f64, name: &str, v: &str| Event {
+            time: Timestamp(t),
+            name: name.into(),
+            value: json!(v),
+            extras: vec![],
+            correlation: None,
+        };
+        let pc = PeerConnection {
+            id: PeerConnectionId::from("PC_0"),
+            url: None,
+            created: None,
+            configuration: None,
+            constraints: None,
+            events: vec![
+                ev(1.0, "connectionstatechange", "connecting"),
+                ev(2.0, "connectionstatechange", "connected"),
+                ev(3.0, "connectionstatechange", "connected"),
+                ev(4.0, "iceconnectionstatechange", "checking"),
+                ev(5.0, "connectionstatechange", "failed"),
+            ],
+            descriptions: vec![],
+            stats: Default::default(),
+        };
+        assert_eq!(
+            states_entered(&pc, StateMachine::Connection),
+            vec!["connecting", "connected", "failed"]
+        );
+        assert_eq!(
+            state_history(&pc, StateMachine::Connection)[2].time,
+            Timestamp(5.0)
+        );
+    }
+}

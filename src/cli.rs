@@ -1,0 +1,229 @@
+//! The command line: argument parsing and dispatch. Logic lives in the library modules so
+//! that the viewer and the command line share it.
+
+use std::fmt::Write as _;
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::analyze::summary::{Summary, summarize};
+use crate::decode::{DecodeOptions, decode_reader};
+use crate::export;
+use crate::model::{Dump, Timestamp};
+use crate::source::Source;
+
+/// Command-line arguments.
+#[derive(Debug, Parser)]
+#[command(
+    name = "rtcscope",
+    version,
+    about = "Inspect and export WebRTC statistics dumps"
+)]
+#[command(arg_required_else_help = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Decode a dump and summarise it.
+    Inspect {
+        /// A path, or `-` for standard input.
+        source: String,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the numeric stats of a dump to a file.
+    Export {
+        /// A path, or `-` for standard input.
+        source: String,
+        /// Write every numeric sample as CSV to this file (`-` for standard output).
+        #[arg(long, value_name = "FILE")]
+        csv: PathBuf,
+    },
+}
+
+/// Exit status: the input could not be read or decoded.
+const EXIT_INPUT: u8 = 2;
+/// Exit status: the command line is wrong.
+const EXIT_USAGE: u8 = 1;
+
+/// Runs the command line with the process arguments.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    ExitCode::SUCCESS
+                }
+                _ => ExitCode::from(EXIT_USAGE),
+            };
+        }
+    };
+    match run(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Input(msg)) => {
+            eprintln!("rtcscope: {msg}");
+            ExitCode::from(EXIT_INPUT)
+        }
+        Err(Failure::Output(msg)) => {
+            eprintln!("rtcscope: {msg}");
+            ExitCode::from(EXIT_INPUT)
+        }
+    }
+}
+
+enum Failure {
+    Input(String),
+    Output(String),
+}
+
+/// Opens and decodes `arg`, with the source named in any error.
+pub fn load(arg: &str) -> Result<Dump, String> {
+    let source = Source::parse(arg).map_err(|e| e.to_string())?;
+    let opened = source.open().map_err(|e| e.to_string())?;
+    decode_reader(opened.reader, &DecodeOptions::default()).map_err(|e| format!("{source}: {e}"))
+}
+
+fn run(command: Command) -> Result<(), Failure> {
+    match command {
+        Command::Inspect { source, json } => {
+            let dump = load(&source).map_err(Failure::Input)?;
+            let summary = summarize(&source, &dump);
+            let text = if json {
+                let mut s = serde_json::to_string_pretty(&summary)
+                    .map_err(|e| Failure::Output(e.to_string()))?;
+                s.push('\n');
+                s
+            } else {
+                human_summary(&summary)
+            };
+            io::stdout()
+                .write_all(text.as_bytes())
+                .map_err(|e| Failure::Output(format!("cannot write to standard output: {e}")))
+        }
+        Command::Export { source, csv } => {
+            let dump = load(&source).map_err(Failure::Input)?;
+            let result = if csv.as_os_str() == "-" {
+                export::csv::write_samples(&dump, io::stdout().lock())
+            } else {
+                std::fs::File::create(&csv)
+                    .and_then(|f| export::csv::write_samples(&dump, io::BufWriter::new(f)))
+            };
+            let rows = result
+                .map_err(|e| Failure::Output(format!("cannot write {}: {e}", csv.display())))?;
+            for w in &dump.warnings {
+                eprintln!("warning: {}: {}", w.location, w.message);
+            }
+            if csv.as_os_str() != "-" {
+                eprintln!("wrote {rows} samples to {}", csv.display());
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The human-readable form of a summary.
+pub fn human_summary(s: &Summary) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "source:       {}", s.source);
+    let compression = if s.compression_layers.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", s.compression_layers.join(" > "))
+    };
+    let _ = writeln!(o, "format:       {}{compression}", s.format);
+    if let Some(ua) = &s.user_agent {
+        let _ = writeln!(o, "user agent:   {ua}");
+    }
+    if !s.client.brands.is_empty() || s.client.platform.is_some() {
+        let _ = writeln!(
+            o,
+            "browser:      {}{}",
+            s.client.brands.join(", "),
+            s.client
+                .platform
+                .as_deref()
+                .map(|p| format!(" on {p}"))
+                .unwrap_or_default()
+        );
+    }
+    if let Some(url) = &s.client.url {
+        let _ = writeln!(o, "page:         {url}");
+    }
+    if let Some(c) = &s.component {
+        let _ = writeln!(
+            o,
+            "component:    {} (sessions: {})",
+            c.application.as_deref().unwrap_or("unknown"),
+            c.session_ids.join(", ")
+        );
+        for (kind, n) in &c.entries {
+            let _ = writeln!(o, "  {kind}: {n}");
+        }
+    }
+    let _ = writeln!(
+        o,
+        "getUserMedia: {} request(s), {} failed",
+        s.get_user_media.requests, s.get_user_media.failures
+    );
+    let _ = writeln!(o, "peer connections: {}", s.peer_connections.len());
+    for pc in &s.peer_connections {
+        let created = pc
+            .created_ms
+            .map(|t| Timestamp(t).to_iso8601())
+            .unwrap_or_default();
+        let _ = writeln!(o, "  {}  created {created}", pc.id);
+        if let Some(url) = &pc.url {
+            let _ = writeln!(o, "    url:        {url}");
+        }
+        let _ = writeln!(
+            o,
+            "    events:     {} ({} descriptions)",
+            pc.events, pc.descriptions
+        );
+        for (label, states) in [
+            ("connection", &pc.connection_states),
+            ("ice", &pc.ice_connection_states),
+            ("gathering", &pc.ice_gathering_states),
+            ("signaling", &pc.signaling_states),
+        ] {
+            if !states.is_empty() {
+                let _ = writeln!(o, "    {label:<11} {}", states.join(" → "));
+            }
+        }
+        let st = &pc.stats;
+        let span = match (st.first_ms, st.last_ms) {
+            (Some(a), Some(b)) => format!(
+                ", {} → {} ({:.1} s)",
+                Timestamp(a),
+                Timestamp(b),
+                (b - a) / 1000.0
+            ),
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            o,
+            "    stats:      {} reports, {} series, {} samples{span}",
+            st.reports, st.series, st.samples
+        );
+    }
+    if !s.warnings.is_empty() {
+        let _ = writeln!(o, "warnings ({}):", s.warnings.len());
+        for w in s.warnings.iter().take(50) {
+            let _ = writeln!(o, "  {}: {}", w.location, w.message);
+        }
+        if s.warnings.len() > 50 {
+            let _ = writeln!(o, "  … and {} more (see --json)", s.warnings.len() - 50);
+        }
+    }
+    o
+}

@@ -1,0 +1,3 @@
+//! Outputs usable from both the command line and the viewer.
+
+pub mod csv;
