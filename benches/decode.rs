@@ -1,1 +1,284 @@
-fn main() {}
+//! Decode throughput and peak memory for each format, on ~200 MB dumps built from the
+//! fixtures, with CPython's `json` on the same webrtc-internals file as the yardstick.
+//!
+//! `cargo bench --bench decode` (set `RTCSCOPE_BENCH_MB` to change the size). Prints figures;
+//! timings are the best of three runs, since these shared machines drift.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use rtcscope::decode::{DecodeOptions, decode_reader};
+use serde_json::Value;
+
+/// Counts live heap bytes and their high-water mark.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(live, Ordering::Relaxed);
+        }
+        p
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            if new_size > layout.size() {
+                let live = LIVE.fetch_add(new_size - layout.size(), Ordering::Relaxed) + new_size
+                    - layout.size();
+                PEAK.fetch_max(live, Ordering::Relaxed);
+            } else {
+                LIVE.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
+            }
+        }
+        p
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+fn shared(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/fixtures")
+        .join(rel)
+}
+
+fn data_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// webrtc-internals: the recorded dump with its peer connections cloned under new ids,
+/// written as Chrome writes it (one-space indentation).
+fn build_internals(target: u64) -> PathBuf {
+    let path = data_dir().join(format!("internals-{}mb.txt", target >> 20));
+    if path.exists() {
+        return path;
+    }
+    let src: Value = serde_json::from_slice(
+        &std::fs::read(shared("recorded/webrtc_internals_dump_v3_loopback_30s.txt")).unwrap(),
+    )
+    .unwrap();
+    let pcs: Vec<(String, Value)> = src["PeerConnections"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let mut out = BufWriter::new(File::create(&path).unwrap());
+    let pretty = |v: &Value| {
+        let mut buf = Vec::new();
+        let mut ser = serde_json::Serializer::with_formatter(
+            &mut buf,
+            serde_json::ser::PrettyFormatter::with_indent(b" "),
+        );
+        serde::Serialize::serialize(v, &mut ser).unwrap();
+        buf
+    };
+    write!(
+        out,
+        "{{\n \"getUserMedia\": {},\n \"UserAgent\": {},\n \"PeerConnections\": {{",
+        String::from_utf8(pretty(&src["getUserMedia"])).unwrap(),
+        src["UserAgent"]
+    )
+    .unwrap();
+    let mut written = 0u64;
+    let mut n = 0;
+    while written < target {
+        for (id, pc) in &pcs {
+            let body = pretty(pc);
+            if n > 0 {
+                out.write_all(b",").unwrap();
+            }
+            write!(out, "\n  \"{id}{n}\": ").unwrap();
+            out.write_all(&body).unwrap();
+            written += body.len() as u64;
+            n += 1;
+        }
+    }
+    out.write_all(b"\n }\n}\n").unwrap();
+    out.flush().unwrap();
+    path
+}
+
+/// Line formats: the body of a recorded dump repeated with renamed connection ids, so every
+/// copy is a connection with its own delta chain.
+fn build_lines(name: &str, src: &str, header_lines: usize, ids: &[&str], target: u64) -> PathBuf {
+    let path = data_dir().join(format!("{name}-{}mb.jsonl", target >> 20));
+    if path.exists() {
+        return path;
+    }
+    let text = std::fs::read_to_string(shared(src)).unwrap();
+    let mut lines = text.split_inclusive('\n');
+    let header: String = lines.by_ref().take(header_lines).collect();
+    let body: String = lines.collect();
+    let mut out = BufWriter::new(File::create(&path).unwrap());
+    out.write_all(header.as_bytes()).unwrap();
+    let mut written = header.len() as u64;
+    let mut copy = 0;
+    while written < target {
+        let mut b = body.clone();
+        for id in ids {
+            b = b.replace(&format!("\"{id}\""), &format!("\"{id}_{copy}\""));
+        }
+        if !b.ends_with('\n') {
+            b.push('\n');
+        }
+        out.write_all(b.as_bytes()).unwrap();
+        written += b.len() as u64;
+        copy += 1;
+    }
+    out.flush().unwrap();
+    path
+}
+
+struct Figures {
+    best_s: f64,
+    peak_bytes: usize,
+    connections: usize,
+    samples: usize,
+}
+
+fn measure(path: &Path) -> Figures {
+    let mut best = f64::INFINITY;
+    let mut peak = 0;
+    let mut connections = 0;
+    let mut samples = 0;
+    for _ in 0..3 {
+        let base = LIVE.load(Ordering::Relaxed);
+        PEAK.store(base, Ordering::Relaxed);
+        let start = Instant::now();
+        let file = File::open(path).unwrap();
+        let options = DecodeOptions {
+            size_hint: file.metadata().ok().map(|m| m.len()),
+            ..DecodeOptions::default()
+        };
+        let dump = decode_reader(file, &options).unwrap();
+        let elapsed = start.elapsed().as_secs_f64();
+        peak = peak.max(PEAK.load(Ordering::Relaxed) - base);
+        best = best.min(elapsed);
+        connections = dump.peer_connections.len();
+        samples = dump
+            .peer_connections
+            .iter()
+            .map(|p| p.stats.sample_count())
+            .sum();
+        drop(dump);
+    }
+    Figures {
+        best_s: best,
+        peak_bytes: peak,
+        connections,
+        samples,
+    }
+}
+
+/// CPython: parse the document and every `values` string, best of three.
+fn python_internals(path: &Path) -> Option<f64> {
+    let script = r#"
+import json, sys, time
+best = float('inf')
+for _ in range(3):
+    t = time.perf_counter()
+    with open(sys.argv[1], 'rb') as f:
+        d = json.load(f)
+    for pc in d['PeerConnections'].values():
+        for s in pc['stats'].values():
+            if s:
+                json.loads(s['values'])
+    best = min(best, time.perf_counter() - t)
+    del d
+print(best)
+"#;
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(path)
+        .output()
+        .ok()?;
+    String::from_utf8(out.stdout).ok()?.trim().parse().ok()
+}
+
+fn main() {
+    // `cargo test --benches` runs bench targets too: do nothing there.
+    if std::env::args().any(|a| a == "--test" || a == "--list") {
+        return;
+    }
+    let mb: u64 = std::env::var("RTCSCOPE_BENCH_MB")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(200);
+    let target = mb << 20;
+    eprintln!("building {mb} MB inputs in target/bench-data (once)…");
+    let cases = [
+        ("webrtc-internals", build_internals(target)),
+        (
+            "rtcstats-v3",
+            build_lines(
+                "rtcstats-v3",
+                "recorded/rtcstats-v3_loopback_30s.jsonl",
+                2,
+                &["PC_0", "PC_1"],
+                target,
+            ),
+        ),
+        (
+            "rtcstats-legacy (jitsi)",
+            build_lines(
+                "jitsi",
+                "recorded/rtcstats-jitsi_loopback_30s.jsonl",
+                1,
+                &["PC_0", "PC_1"],
+                target,
+            ),
+        ),
+    ];
+    println!(
+        "{:<26} {:>9} {:>9} {:>10} {:>11} {:>8} {:>6} {:>12}",
+        "format", "size MB", "best s", "MB/s", "peak MB", "peak/x", "pcs", "samples"
+    );
+    let mut internals = None;
+    for (name, path) in &cases {
+        let size = std::fs::metadata(path).unwrap().len() as f64;
+        let f = measure(path);
+        println!(
+            "{:<26} {:>9.1} {:>9.3} {:>10.1} {:>11.1} {:>8.2} {:>6} {:>12}",
+            name,
+            size / 1e6,
+            f.best_s,
+            size / 1e6 / f.best_s,
+            f.peak_bytes as f64 / 1e6,
+            f.peak_bytes as f64 / size,
+            f.connections,
+            f.samples
+        );
+        if *name == "webrtc-internals" {
+            internals = Some((path.clone(), f.best_s, f.peak_bytes as f64 / size));
+        }
+    }
+    if let Some((path, rust_s, peak_ratio)) = internals {
+        match python_internals(&path) {
+            Some(py) => println!(
+                "\nwebrtc-internals vs CPython json (same file, outer document + every values string):\n  rtcscope {rust_s:.3} s, CPython {py:.3} s: {:.2}x of CPython's time (target ≤ 0.50x); peak memory {peak_ratio:.2}x the file (target ≤ 1.5x)",
+                rust_s / py
+            ),
+            None => println!("\n(python3 not found: no CPython comparison)"),
+        }
+    }
+}

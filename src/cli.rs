@@ -90,7 +90,11 @@ enum Failure {
 pub fn load(arg: &str) -> Result<Dump, String> {
     let source = Source::parse(arg).map_err(|e| e.to_string())?;
     let opened = source.open().map_err(|e| e.to_string())?;
-    decode_reader(opened.reader, &DecodeOptions::default()).map_err(|e| format!("{source}: {e}"))
+    let options = DecodeOptions {
+        size_hint: opened.len,
+        ..DecodeOptions::default()
+    };
+    decode_reader(opened.reader, &options).map_err(|e| format!("{source}: {e}"))
 }
 
 fn run(command: Command) -> Result<(), Failure> {

@@ -179,6 +179,7 @@ fn compression_bombs_are_refused() {
     assert!(gz.len() < 200_000);
     let small = DecodeOptions {
         max_bytes: 16 << 20,
+        ..DecodeOptions::default()
     };
     assert!(matches!(
         decode_bytes(&gz, &small),

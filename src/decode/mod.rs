@@ -30,11 +30,18 @@ pub struct DecodeOptions {
     /// Decompressed bytes accepted at most; more is refused as [`DecodeError::TooLarge`] so
     /// that a compression bomb cannot eat the machine's memory.
     pub max_bytes: u64,
+    /// The input's length, when the source knows it. An uncompressed input is then read into
+    /// one buffer of exactly that size instead of a doubling one (which can briefly need twice
+    /// the file's size).
+    pub size_hint: Option<u64>,
 }
 
 impl Default for DecodeOptions {
     fn default() -> Self {
-        DecodeOptions { max_bytes: 4 << 30 }
+        DecodeOptions {
+            max_bytes: 4 << 30,
+            size_hint: None,
+        }
     }
 }
 
@@ -100,6 +107,12 @@ pub fn decode_reader<R: Read + Send>(
         }
     }
     let mut text = Vec::new();
+    if wrappers.is_empty()
+        && let Some(hint) = options.size_hint
+    {
+        // One byte more, so that reading up to EOF needs no growth.
+        text.reserve_exact(hint.min(options.max_bytes).saturating_add(1) as usize);
+    }
     let mut read_warning = None;
     match stream
         .take(options.max_bytes.saturating_add(1))
