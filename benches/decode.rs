@@ -151,6 +151,7 @@ fn build_lines(name: &str, src: &str, header_lines: usize, ids: &[&str], target:
 struct Figures {
     best_s: f64,
     peak_bytes: usize,
+    model_bytes: usize,
     connections: usize,
     samples: usize,
 }
@@ -158,6 +159,7 @@ struct Figures {
 fn measure(path: &Path) -> Figures {
     let mut best = f64::INFINITY;
     let mut peak = 0;
+    let mut model = 0;
     let mut connections = 0;
     let mut samples = 0;
     for _ in 0..3 {
@@ -172,6 +174,8 @@ fn measure(path: &Path) -> Figures {
         let dump = decode_reader(file, &options).unwrap();
         let elapsed = start.elapsed().as_secs_f64();
         peak = peak.max(PEAK.load(Ordering::Relaxed) - base);
+        // The dump is still alive here: what remains on the heap is the model.
+        model = LIVE.load(Ordering::Relaxed).saturating_sub(base);
         best = best.min(elapsed);
         connections = dump.peer_connections.len();
         samples = dump
@@ -184,6 +188,7 @@ fn measure(path: &Path) -> Figures {
     Figures {
         best_s: best,
         peak_bytes: peak,
+        model_bytes: model,
         connections,
         samples,
     }
@@ -250,21 +255,22 @@ fn main() {
         ),
     ];
     println!(
-        "{:<26} {:>9} {:>9} {:>10} {:>11} {:>8} {:>6} {:>12}",
-        "format", "size MB", "best s", "MB/s", "peak MB", "peak/x", "pcs", "samples"
+        "{:<26} {:>9} {:>9} {:>10} {:>11} {:>8} {:>10} {:>6} {:>12}",
+        "format", "size MB", "best s", "MB/s", "peak MB", "peak/x", "model MB", "pcs", "samples"
     );
     let mut internals = None;
     for (name, path) in &cases {
         let size = std::fs::metadata(path).unwrap().len() as f64;
         let f = measure(path);
         println!(
-            "{:<26} {:>9.1} {:>9.3} {:>10.1} {:>11.1} {:>8.2} {:>6} {:>12}",
+            "{:<26} {:>9.1} {:>9.3} {:>10.1} {:>11.1} {:>8.2} {:>10.1} {:>6} {:>12}",
             name,
             size / 1e6,
             f.best_s,
             size / 1e6 / f.best_s,
             f.peak_bytes as f64 / 1e6,
             f.peak_bytes as f64 / size,
+            f.model_bytes as f64 / 1e6,
             f.connections,
             f.samples
         );

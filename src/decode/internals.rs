@@ -1,100 +1,293 @@
 //! Chrome webrtc-internals JSON (FORMATS.md §4).
 //!
-//! The document is walked once with serde seeds that write into [`DocState`] as they go, so
-//! that a truncated or corrupt file still yields everything before the fault. The big part of
-//! these files is the `stats` series, whose `values` are JSON arrays encoded as strings: they
-//! are borrowed from the input without copying, then parsed in parallel, one report at a time
-//! ([`super::internals_series`]).
+//! These documents reach hundreds of megabytes, almost all of it in `PeerConnections`. A
+//! structural scanner ([`super::json_scan`]) streams the input on its own thread and cuts out
+//! one connection at a time; rayon workers decode connections in parallel as they arrive (a
+//! bounded channel keeps only a few in flight), so the whole document is never in memory and
+//! peak memory stays near the size of the decoded model. Inside a connection, serde seeds
+//! write into [`PcState`] as they go, so that a truncated or corrupt connection still yields
+//! everything before the fault; the `values` strings of its stats are borrowed, not copied,
+//! and parsed in parallel per report ([`super::internals_series`]).
 
 use std::borrow::Cow;
 use std::fmt;
+use std::io::Read;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
+use rayon::prelude::*;
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::builder::{DumpBuilder, RawEvent};
-use super::internals_series::{RawSeries, build_stats};
+use super::internals_series::{RawSeries, build_report_set};
+use super::json_scan::{ScanError, Scanner};
 use super::stats_delta::timestamp_of;
 use super::timefmt::parse_locale_datetime;
+use super::{DecodeError, Location};
 use crate::model::{
-    Dump, Format, Location, MediaOutcome, MediaRequest, MediaRequestKind, MediaTrack, Timestamp,
+    Dump, Format, MediaOutcome, MediaRequest, MediaRequestKind, MediaTrack, Stats, Timestamp,
+    Warning,
 };
 
-/// What the walk collected, borrowing from the input where it can.
-#[derive(Default)]
-pub(super) struct DocState<'de> {
-    pcs: Vec<PcState<'de>>,
-    get_user_media: Vec<Value>,
-    top: serde_json::Map<String, Value>,
-    /// The document had `peerConnections` (lower case): it is a legacy rtcstats v0 dump.
-    pub lowercase_pcs: bool,
-    /// The document had `PeerConnections`.
-    pub has_pcs: bool,
-    saw_get_user_media: bool,
-}
+/// Connections cut out but not yet decoded, at most.
+const IN_FLIGHT: usize = 4;
 
-impl DocState<'_> {
-    /// Whether the walk saw any key that only a webrtc-internals dump has.
-    pub fn is_recognised(&self) -> bool {
-        self.has_pcs || self.saw_get_user_media || self.top.contains_key("UserAgent")
-    }
-}
-
+/// What one connection's object holds, borrowing from its bytes where it can.
 #[derive(Default)]
 struct PcState<'de> {
+    url: Option<String>,
+    configuration: Option<String>,
+    constraints: Option<String>,
+    /// Update log entries, kept as raw JSON and parsed after the walk.
+    update_log: Vec<&'de RawValue>,
+    series: Vec<RawSeries<'de>>,
+}
+
+/// One connection's bytes, as cut out by the scanner.
+struct PcChunk {
+    index: usize,
+    id: String,
+    bytes: Vec<u8>,
+    /// Input offset of `bytes[0]`.
+    offset: u64,
+    /// The input ended inside this connection (the scanner reports that).
+    truncated: bool,
+}
+
+/// A decoded connection.
+struct PcResult {
+    index: usize,
     id: String,
     url: Option<String>,
     configuration: Option<String>,
     constraints: Option<String>,
-    update_log: Vec<Value>,
-    series: Vec<RawSeries<'de>>,
+    log: Vec<LogEntry>,
+    stats: Stats,
+    warnings: Vec<Warning>,
 }
 
-/// Walks the document. Returns the state, and the parse error if the walk stopped early.
-pub(super) fn walk(text: &[u8]) -> (DocState<'_>, Option<serde_json::Error>) {
-    let mut state = DocState::default();
-    let mut de = serde_json::Deserializer::from_slice(text);
-    let result = (&mut de)
-        .deserialize_map(TopVisitor { state: &mut state })
-        .and_then(|()| de.end());
-    (state, result.err())
+/// The document outside `PeerConnections`.
+#[derive(Default)]
+struct TopLevel {
+    members: serde_json::Map<String, Value>,
+    has_pcs: bool,
+    /// `peerConnections` (lower case): a legacy rtcstats v0 document.
+    lowercase_pcs: Option<Value>,
+    error: Option<ScanError>,
 }
 
-/// Decodes a walked document into a [`Dump`].
-pub(super) fn decode(state: DocState<'_>, error: Option<(String, u64)>) -> Dump {
-    let mut b = DumpBuilder::new(Format::WebrtcInternals);
-    if let Some((message, offset)) = error {
-        b.warn(
-            format!("{message}; everything before this point was decoded"),
-            Location::Byte(offset),
-        );
+/// Decodes a webrtc-internals document (or a legacy v0 one) from a stream that starts at its
+/// opening `{`.
+pub(super) fn decode_stream<R: Read + Send>(reader: R) -> Result<Dump, DecodeError> {
+    let (tx, rx) = sync_channel::<PcChunk>(IN_FLIGHT);
+    let (top, mut results) = std::thread::scope(|scope| {
+        let scanner = scope.spawn(move || scan_document(reader, tx));
+        let results: Vec<PcResult> = decode_chunks(rx);
+        let top = match scanner.join() {
+            Ok(top) => top,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        (top, results)
+    });
+    results.sort_by_key(|r| r.index);
+    assemble(top, results)
+}
+
+fn decode_chunks(rx: Receiver<PcChunk>) -> Vec<PcResult> {
+    rx.into_iter().par_bridge().map(decode_pc).collect()
+}
+
+/// Walks the top level, sending each connection to the decoders as soon as it is complete.
+fn scan_document<R: Read>(reader: R, tx: SyncSender<PcChunk>) -> TopLevel {
+    let mut s = Scanner::new(reader);
+    let mut top = TopLevel::default();
+    if let Err(e) = scan_members(&mut s, &tx, &mut top) {
+        top.error = Some(e);
     }
-    let DocState {
-        mut pcs,
-        get_user_media,
-        top,
-        ..
-    } = state;
-    for (k, v) in &top {
-        match k.as_str() {
-            "UserAgent" => b.dump.client.user_agent = v.as_str().map(str::to_owned),
-            "UserAgentData" => b.set_user_agent_data(v),
-            _ => {}
+    top
+}
+
+fn scan_members<R: Read>(
+    s: &mut Scanner<R>,
+    tx: &SyncSender<PcChunk>,
+    top: &mut TopLevel,
+) -> Result<(), ScanError> {
+    s.expect(b'{', "'{'")?;
+    if s.peek()? == Some(b'}') {
+        return Ok(());
+    }
+    loop {
+        let key = s.key()?;
+        match key.as_str() {
+            "PeerConnections" => {
+                top.has_pcs = true;
+                scan_connections(s, tx)?;
+            }
+            _ => {
+                let (bytes, offset) = s.value()?;
+                match serde_json::from_slice::<Value>(&bytes) {
+                    Ok(v) if key == "peerConnections" => top.lowercase_pcs = Some(v),
+                    Ok(v) => {
+                        top.members.insert(key, v);
+                    }
+                    Err(e) => {
+                        return Err(ScanError::Unexpected {
+                            expected: "a JSON value",
+                            found: bytes
+                                .get(e.column().saturating_sub(1))
+                                .copied()
+                                .unwrap_or(b' '),
+                            offset,
+                        });
+                    }
+                }
+            }
+        }
+        if !s.next_member(b'}')? {
+            return Ok(());
         }
     }
-    b.dump.client.metadata = top;
-    decode_media(&mut b, get_user_media);
+}
 
-    // Series of all connections are built together so that the pool stays busy even when one
-    // connection holds most of the data.
-    let groups: Vec<(usize, Vec<RawSeries<'_>>)> = pcs
-        .iter_mut()
-        .enumerate()
-        .map(|(i, pc)| (i, std::mem::take(&mut pc.series)))
-        .collect();
-    let mut built = build_stats(groups, pcs.len());
-    for (i, pc) in pcs.into_iter().enumerate() {
-        decode_update_log(&mut b, &pc.id, pc.update_log);
+fn scan_connections<R: Read>(
+    s: &mut Scanner<R>,
+    tx: &SyncSender<PcChunk>,
+) -> Result<(), ScanError> {
+    s.expect(b'{', "'{' (the PeerConnections object)")?;
+    if s.peek()? == Some(b'}') {
+        s.expect(b'}', "'}'")?;
+        return Ok(());
+    }
+    let mut index = 0;
+    loop {
+        let id = s.key()?;
+        let offset = s.offset();
+        let (bytes, truncated, error) = match s.value_partial() {
+            Ok((bytes, _)) => (bytes, false, None),
+            Err((bytes, e)) => (bytes, true, Some(e)),
+        };
+        if !bytes.is_empty() {
+            // The decoders are gone only if they panicked; the scanner then just stops.
+            let _ = tx.send(PcChunk {
+                index,
+                id,
+                bytes,
+                offset,
+                truncated,
+            });
+        }
+        if let Some(e) = error {
+            return Err(e);
+        }
+        index += 1;
+        if !s.next_member(b'}')? {
+            return Ok(());
+        }
+    }
+}
+
+/// Decodes one connection (on a rayon worker).
+fn decode_pc(chunk: PcChunk) -> PcResult {
+    let mut pc = PcState::default();
+    let mut warnings = Vec::new();
+    let mut de = serde_json::Deserializer::from_slice(&chunk.bytes);
+    let walked = PcSeed { pc: &mut pc }.deserialize(&mut de);
+    // A connection cut by the end of the input is reported once, by the scanner.
+    if let Err(e) = walked
+        && !chunk.truncated
+    {
+        warnings.push(Warning {
+            message: format!(
+                "{}; the rest of this connection was skipped",
+                super::describe_json_error(&e)
+            ),
+            location: Location::Byte(
+                chunk.offset + super::byte_offset(&chunk.bytes, e.line(), e.column()),
+            ),
+        });
+    }
+    let PcState {
+        url,
+        configuration,
+        constraints,
+        update_log,
+        series,
+    } = pc;
+    let (stats, series_warnings) = build_report_set(&chunk.id, series);
+    warnings.extend(series_warnings);
+    PcResult {
+        index: chunk.index,
+        log: parse_update_log(update_log),
+        id: chunk.id,
+        url,
+        configuration,
+        constraints,
+        stats,
+        warnings,
+    }
+}
+
+/// Puts the document together once every connection is decoded.
+fn assemble(top: TopLevel, results: Vec<PcResult>) -> Result<Dump, DecodeError> {
+    let TopLevel {
+        mut members,
+        has_pcs,
+        lowercase_pcs,
+        error,
+    } = top;
+    if let Some(ScanError::Io(e)) = &error {
+        if e.get_ref().is_some_and(|r| r.is::<super::Cancelled>()) {
+            return Err(DecodeError::Cancelled);
+        }
+        if let Some(limit) = e
+            .get_ref()
+            .and_then(|r| r.downcast_ref::<super::TooLarge>())
+        {
+            return Err(DecodeError::TooLarge { limit: limit.0 });
+        }
+    }
+    if let Some(pcs) = lowercase_pcs
+        && !has_pcs
+    {
+        members.insert("peerConnections".into(), pcs);
+        return Ok(super::rtcstats_legacy::decode_v0(members));
+    }
+    let recognised =
+        has_pcs || members.contains_key("getUserMedia") || members.contains_key("UserAgent");
+    if !recognised {
+        return Err(match error {
+            Some(e) => DecodeError::Malformed {
+                message: e.to_string(),
+                location: e.offset().map_or(Location::Input, Location::Byte),
+            },
+            None => DecodeError::UnknownFormat(
+                "a JSON object without PeerConnections, getUserMedia or UserAgent".into(),
+            ),
+        });
+    }
+    let mut b = DumpBuilder::new(Format::WebrtcInternals);
+    if let Some(e) = error {
+        let message = match &e {
+            ScanError::Io(io) => {
+                format!("the input stream is cut or corrupt ({io}); decoded what came before")
+            }
+            other => format!("{other}; everything before this point was decoded"),
+        };
+        b.warn(message, e.offset().map_or(Location::Input, Location::Byte));
+    }
+    if let Some(ua) = members.get("UserAgent").and_then(Value::as_str) {
+        b.dump.client.user_agent = Some(ua.to_owned());
+    }
+    if let Some(uad) = members.get("UserAgentData").cloned() {
+        b.set_user_agent_data(&uad);
+    }
+    if let Some(Value::Array(gum)) = members.remove("getUserMedia") {
+        decode_media(&mut b, gum);
+    }
+    b.dump.client.metadata = members;
+    for pc in results {
+        push_update_log(&mut b, &pc.id, pc.log);
         let parse_field = |s: Option<String>| {
             s.filter(|s| !s.is_empty())
                 .map(|s| serde_json::from_str(&s).unwrap_or(Value::String(s)))
@@ -105,40 +298,67 @@ pub(super) fn decode(state: DocState<'_>, error: Option<(String, u64)>) -> Dump 
             parse_field(pc.configuration),
             parse_field(pc.constraints),
         );
-        if let Some((stats, warnings)) = built.get_mut(i).and_then(Option::take) {
-            b.set_stats(&pc.id, stats);
-            b.dump.warnings.extend(warnings);
-        }
+        b.set_stats(&pc.id, pc.stats);
+        b.dump.warnings.extend(pc.warnings);
     }
-    b.finish()
+    Ok(b.finish())
 }
 
-fn decode_update_log(b: &mut DumpBuilder, pc: &str, log: Vec<Value>) {
+/// One update log entry, parsed and normalised (or why not).
+enum LogEntry {
+    Event {
+        name: String,
+        time: Option<f64>,
+        value: Value,
+    },
+    Bad(&'static str),
+}
+
+/// Parses the raw entries of one connection's update log (runs on the rayon pool).
+fn parse_update_log(raw: Vec<&RawValue>) -> Vec<LogEntry> {
+    raw.into_iter()
+        .map(|r| {
+            let Ok(Value::Object(mut entry)) = serde_json::from_str::<Value>(r.get()) else {
+                return LogEntry::Bad("update log entry is not an object; skipped");
+            };
+            let name = match entry.remove("type") {
+                Some(Value::String(s)) => s,
+                _ => return LogEntry::Bad("update log entry without a type; skipped"),
+            };
+            let time = entry
+                .get("timestamp")
+                .and_then(timestamp_of)
+                .filter(|t| *t > 0.0)
+                .or_else(|| {
+                    entry
+                        .get("time")
+                        .and_then(Value::as_str)
+                        .and_then(parse_locale_datetime)
+                });
+            let value = match entry.remove("value") {
+                Some(Value::String(s)) => event_value(&name, &s),
+                Some(v) => v,
+                None => Value::Null,
+            };
+            LogEntry::Event { name, time, value }
+        })
+        .collect()
+}
+
+/// Adds a parsed update log to the dump; entries without a readable time are placed after
+/// the previous one.
+fn push_update_log(b: &mut DumpBuilder, pc: &str, log: Vec<LogEntry>) {
     let mut last_time = f64::NAN;
     let mut warned_time = false;
     for (i, entry) in log.into_iter().enumerate() {
         let location = Location::Key(format!("PeerConnections/{pc}/updateLog/{i}"));
-        let Value::Object(mut entry) = entry else {
-            b.warn("update log entry is not an object; skipped", location);
-            continue;
-        };
-        let name = match entry.remove("type") {
-            Some(Value::String(s)) => s,
-            _ => {
-                b.warn("update log entry without a type; skipped", location);
+        let (name, time, value) = match entry {
+            LogEntry::Event { name, time, value } => (name, time, value),
+            LogEntry::Bad(why) => {
+                b.warn(why, location);
                 continue;
             }
         };
-        let time = entry
-            .get("timestamp")
-            .and_then(timestamp_of)
-            .filter(|t| *t > 0.0)
-            .or_else(|| {
-                entry
-                    .get("time")
-                    .and_then(Value::as_str)
-                    .and_then(parse_locale_datetime)
-            });
         let time = match time {
             Some(t) => t,
             None => {
@@ -153,11 +373,6 @@ fn decode_update_log(b: &mut DumpBuilder, pc: &str, log: Vec<Value>) {
             }
         };
         last_time = time;
-        let value = match entry.remove("value") {
-            Some(Value::String(s)) => event_value(&name, &s),
-            Some(v) => v,
-            None => Value::Null,
-        };
         b.push_event(RawEvent {
             pc: Some(pc.to_owned()),
             name,
@@ -325,114 +540,26 @@ impl<'de: 'a, 'a> serde::Deserialize<'de> for CowStr<'a> {
     }
 }
 
-struct TopVisitor<'a, 'de> {
-    state: &'a mut DocState<'de>,
+/// Collects the elements of an array as raw JSON, each as soon as it is complete.
+struct PushRaw<'a, 'de> {
+    out: &'a mut Vec<&'de RawValue>,
 }
 
-impl<'de> Visitor<'de> for TopVisitor<'_, 'de> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a webrtc-internals dump object")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(key) = map.next_key::<CowStr<'de>>()? {
-            match key.0.as_ref() {
-                "PeerConnections" => {
-                    self.state.has_pcs = true;
-                    map.next_value_seed(PcsSeed { state: self.state })?;
-                }
-                "getUserMedia" => {
-                    self.state.saw_get_user_media = true;
-                    map.next_value_seed(PushEach {
-                        out: &mut self.state.get_user_media,
-                    })?;
-                }
-                "peerConnections" => {
-                    self.state.lowercase_pcs = true;
-                    map.next_value::<IgnoredAny>()?;
-                }
-                other => {
-                    let v: Value = map.next_value()?;
-                    self.state.top.insert(other.to_owned(), v);
-                }
-            }
-        }
-        Ok(())
-    }
-}
-
-/// Deserialises a sequence of values, pushing each as it completes.
-struct PushEach<'a> {
-    out: &'a mut Vec<Value>,
-}
-
-impl<'de> DeserializeSeed<'de> for PushEach<'_> {
+impl<'de> DeserializeSeed<'de> for PushRaw<'_, 'de> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
+        d.deserialize_seq(self)
     }
 }
 
-impl<'de> Visitor<'de> for PushEach<'_> {
+impl<'de> Visitor<'de> for PushRaw<'_, 'de> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("an array")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while let Some(v) = seq.next_element::<Value>()? {
+        while let Some(v) = seq.next_element::<&'de RawValue>()? {
             self.out.push(v);
-        }
-        Ok(())
-    }
-    // Anything else is ignored rather than failing the whole document.
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(())
-    }
-    fn visit_str<E>(self, _: &str) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_unit<E>(self) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
-        Ok(())
-    }
-}
-
-struct PcsSeed<'a, 'de> {
-    state: &'a mut DocState<'de>,
-}
-
-impl<'de> DeserializeSeed<'de> for PcsSeed<'_, 'de> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for PcsSeed<'_, 'de> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an object of peer connections")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(id) = map.next_key::<CowStr<'de>>()? {
-            self.state.pcs.push(PcState {
-                id: id.0.into_owned(),
-                ..PcState::default()
-            });
-            let pc = self.state.pcs.last_mut().expect("just pushed");
-            map.next_value_seed(PcSeed { pc })?;
         }
         Ok(())
     }
@@ -468,7 +595,7 @@ impl<'de> Visitor<'de> for PcSeed<'_, 'de> {
                 "stats" => map.next_value_seed(StatsSeed {
                     out: &mut self.pc.series,
                 })?,
-                "updateLog" => map.next_value_seed(PushEach {
+                "updateLog" => map.next_value_seed(PushRaw {
                     out: &mut self.pc.update_log,
                 })?,
                 "url" => self.pc.url = text_of(map.next_value()?),
@@ -509,7 +636,7 @@ impl<'de> Visitor<'de> for StatsSeed<'_, 'de> {
                     stats_type: entry.stats_type.map(|s| s.0),
                     start_time: entry.start_time.map(|s| s.0),
                     end_time: entry.end_time.map(|s| s.0),
-                    values: values.0,
+                    values: Cow::Borrowed(values.get()),
                 });
             }
         }
@@ -526,7 +653,7 @@ struct SeriesEntry<'a> {
     #[serde(rename = "statsType", borrow, default)]
     stats_type: Option<CowStr<'a>>,
     #[serde(borrow, default)]
-    values: Option<CowStr<'a>>,
+    values: Option<&'a RawValue>,
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ mod compression;
 mod internals;
 mod internals_series;
 mod jitsi_component;
+mod json_scan;
 mod lines;
 pub mod normalize;
 mod rtcstats_legacy;
@@ -17,6 +18,7 @@ mod stats_delta;
 pub mod tables;
 pub mod timefmt;
 
+use std::borrow::Cow;
 use std::io::{self, Read};
 
 use crate::model::{Compression, Dump, Location, Warning};
@@ -76,6 +78,32 @@ pub enum DecodeError {
     },
 }
 
+/// Marker error (inside an [`io::Error`]) for an input past [`DecodeOptions::max_bytes`].
+#[derive(Debug, thiserror::Error)]
+#[error("the input exceeds the limit of {0} bytes")]
+pub(crate) struct TooLarge(pub u64);
+
+/// A reader that fails with [`TooLarge`] once more than `limit` bytes have come through.
+struct Limited<R> {
+    inner: R,
+    left: u64,
+    limit: u64,
+}
+
+impl<R: Read> Read for Limited<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n as u64 > self.left {
+            return Err(io::Error::other(TooLarge(self.limit)));
+        }
+        self.left -= n as u64;
+        Ok(n)
+    }
+}
+
+/// How much of the input is looked at to choose a decoder.
+const HEAD: u64 = 64 * 1024;
+
 /// Marker error a reader returns (inside an [`io::Error`]) when the user cancelled.
 #[derive(Debug, thiserror::Error)]
 #[error("cancelled")]
@@ -106,35 +134,73 @@ pub fn decode_reader<R: Read + Send>(
             None => break,
         }
     }
-    let mut text = Vec::new();
+    // The first bytes decide: a whole-document dump (webrtc-internals) is streamed, anything
+    // else is read into memory.
+    let mut head = Vec::new();
+    let mut read_warning = None;
+    match (&mut stream).take(HEAD).read_to_end(&mut head) {
+        Ok(_) => {}
+        Err(e) if is_cancel(&e) => return Err(DecodeError::Cancelled),
+        Err(e) if head.is_empty() => return Err(DecodeError::Io(e)),
+        Err(e) => read_warning = Some(truncation_warning(&wrappers, head.len(), &e)),
+    }
+    let bom = if head.starts_with(b"\xef\xbb\xbf") {
+        3
+    } else {
+        0
+    };
+    if read_warning.is_none() && is_document(&head[bom..]) {
+        let reader = Limited {
+            inner: io::Cursor::new(head).chain(stream),
+            left: options.max_bytes,
+            limit: options.max_bytes,
+        };
+        let mut skip_bom = reader;
+        if bom > 0 {
+            let mut b = [0u8; 3];
+            skip_bom.read_exact(&mut b).map_err(DecodeError::Io)?;
+        }
+        let mut dump = internals::decode_stream(skip_bom)?;
+        dump.compression = wrappers;
+        return Ok(dump);
+    }
+    let mut text = head;
     if wrappers.is_empty()
         && let Some(hint) = options.size_hint
     {
         // One byte more, so that reading up to EOF needs no growth.
-        text.reserve_exact(hint.min(options.max_bytes).saturating_add(1) as usize);
+        let want = hint.min(options.max_bytes).saturating_add(1) as usize;
+        text.reserve_exact(want.saturating_sub(text.len()));
     }
-    let mut read_warning = None;
-    match stream
-        .take(options.max_bytes.saturating_add(1))
-        .read_to_end(&mut text)
-    {
-        Ok(_) => {}
-        Err(e) if is_cancel(&e) => return Err(DecodeError::Cancelled),
-        Err(e) if text.is_empty() => return Err(DecodeError::Io(e)),
-        // A cut or corrupt compressed stream: keep what came out before the fault.
-        Err(e) => read_warning = Some(truncation_warning(&wrappers, text.len(), &e)),
+    if read_warning.is_none() {
+        match stream
+            .take(options.max_bytes.saturating_add(1))
+            .read_to_end(&mut text)
+        {
+            Ok(_) => {}
+            Err(e) if is_cancel(&e) => return Err(DecodeError::Cancelled),
+            // A cut or corrupt compressed stream: keep what came out before the fault.
+            Err(e) => read_warning = Some(truncation_warning(&wrappers, text.len(), &e)),
+        }
     }
     if text.len() as u64 > options.max_bytes {
         return Err(DecodeError::TooLarge {
             limit: options.max_bytes,
         });
     }
-    let mut dump = decode_text(&text)?;
+    let mut dump = decode_owned(Cow::Owned(text))?;
     dump.compression = wrappers;
     if let Some(w) = read_warning {
         dump.warnings.insert(0, w);
     }
     Ok(dump)
+}
+
+/// Whether the input (its first bytes) is a whole-document dump: an object that does not
+/// end on its first line, and is not a Jitsi component line.
+fn is_document(head: &[u8]) -> bool {
+    let t = head.trim_ascii_start();
+    t.first() == Some(&b'{') && decode_object_lines_kind(t).is_none()
 }
 
 fn truncation_warning(wrappers: &[Compression], at: usize, e: &io::Error) -> Warning {
@@ -152,8 +218,18 @@ pub fn decode_bytes(bytes: &[u8], options: &DecodeOptions) -> Result<Dump, Decod
 
 /// Decodes uncompressed dump text, detecting the format (FORMATS.md §1).
 pub fn decode_text(text: &[u8]) -> Result<Dump, DecodeError> {
-    let text = text.strip_prefix(b"\xef\xbb\xbf").unwrap_or(text);
-    let trimmed = text.trim_ascii_start();
+    decode_owned(Cow::Borrowed(text))
+}
+
+/// [`decode_text`] for a buffer it may own, so that the webrtc-internals decoder can free it
+/// early.
+fn decode_owned(text: Cow<'_, [u8]>) -> Result<Dump, DecodeError> {
+    let bom = if text.starts_with(b"\xef\xbb\xbf") {
+        3
+    } else {
+        0
+    };
+    let trimmed = text[bom..].trim_ascii_start();
     let lead = text.len() - trimmed.len();
     let Some(&first) = trimmed.first() else {
         return Err(DecodeError::Empty);
@@ -163,7 +239,12 @@ pub fn decode_text(text: &[u8]) -> Result<Dump, DecodeError> {
     }
     match first {
         b'[' => Ok(rtcstats_legacy::decode(trimmed)),
-        b'{' => decode_object(&text[lead..]),
+        b'{' => {
+            if let Some(dump) = decode_object_lines(trimmed) {
+                return Ok(dump);
+            }
+            internals::decode_stream(&text[lead..])
+        }
         _ => Err(DecodeError::UnknownFormat(format!(
             "it starts with {:?}",
             String::from_utf8_lossy(&trimmed[..trimmed.len().min(24)])
@@ -171,9 +252,18 @@ pub fn decode_text(text: &[u8]) -> Result<Dump, DecodeError> {
     }
 }
 
-/// A `{` first: a one-line object starts a line-based format (Jitsi component, fippo v1/v2),
-/// a whole-document object is webrtc-internals or legacy v0.
-fn decode_object(text: &[u8]) -> Result<Dump, DecodeError> {
+/// Line-based formats that start with an object.
+enum ObjectLines {
+    JitsiComponent,
+    Legacy,
+}
+
+/// A `{` first and a complete object on the first line starts a line-based format (Jitsi
+/// component, fippo v1/v2); a whole-document object is webrtc-internals or legacy v0.
+fn decode_object_lines_kind(text: &[u8]) -> Option<ObjectLines> {
+    if text.starts_with(b"{\"statsSessionId\"") || text.starts_with(b"{ \"statsSessionId\"") {
+        return Some(ObjectLines::JitsiComponent);
+    }
     let (line, rest) = lines::first_line(text);
     if rest < text.len()
         && let Ok(serde_json::Value::Object(obj)) =
@@ -182,38 +272,21 @@ fn decode_object(text: &[u8]) -> Result<Dump, DecodeError> {
         && !obj.contains_key("peerConnections")
     {
         if obj.contains_key("statsSessionId") {
-            return Ok(jitsi_component::decode(text));
+            return Some(ObjectLines::JitsiComponent);
         }
-        return Ok(rtcstats_legacy::decode(text));
+        return Some(ObjectLines::Legacy);
     }
-    if text.starts_with(b"{\"statsSessionId\"") || text.starts_with(b"{ \"statsSessionId\"") {
-        return Ok(jitsi_component::decode(text));
-    }
-    let (state, error) = internals::walk(text);
-    if state.lowercase_pcs && !state.has_pcs {
-        return match serde_json::from_slice::<serde_json::Value>(text) {
-            Ok(serde_json::Value::Object(doc)) => Ok(rtcstats_legacy::decode_v0(doc)),
-            Ok(_) => Err(DecodeError::UnknownFormat("not a JSON object".into())),
-            Err(e) => Err(json_error(text, &e)),
-        };
-    }
-    let recognised = state.is_recognised();
-    match error {
-        Some(e) if !recognised => Err(json_error(text, &e)),
-        _ if !recognised => Err(DecodeError::UnknownFormat(
-            "a JSON object without PeerConnections, getUserMedia or UserAgent".into(),
-        )),
-        e => {
-            let error = e.map(|e| {
-                let offset = byte_offset(text, e.line(), e.column());
-                (describe_json_error(&e), offset)
-            });
-            Ok(internals::decode(state, error))
-        }
-    }
+    None
 }
 
-fn describe_json_error(e: &serde_json::Error) -> String {
+fn decode_object_lines(text: &[u8]) -> Option<Dump> {
+    decode_object_lines_kind(text).map(|kind| match kind {
+        ObjectLines::JitsiComponent => jitsi_component::decode(text),
+        ObjectLines::Legacy => rtcstats_legacy::decode(text),
+    })
+}
+
+pub(crate) fn describe_json_error(e: &serde_json::Error) -> String {
     if e.is_eof() {
         format!(
             "the document ends early (truncated?) at line {}, column {}",
@@ -225,15 +298,8 @@ fn describe_json_error(e: &serde_json::Error) -> String {
     }
 }
 
-fn json_error(text: &[u8], e: &serde_json::Error) -> DecodeError {
-    DecodeError::Malformed {
-        message: describe_json_error(e),
-        location: Location::Byte(byte_offset(text, e.line(), e.column())),
-    }
-}
-
 /// serde_json reports 1-based line and column; the byte offset is what a hex viewer wants.
-fn byte_offset(text: &[u8], line: usize, column: usize) -> u64 {
+pub(crate) fn byte_offset(text: &[u8], line: usize, column: usize) -> u64 {
     let line_start = if line <= 1 {
         0
     } else {
