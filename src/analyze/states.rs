@@ -80,6 +80,7 @@ mod tests {
             value: json!(v),
             extras: vec![],
             correlation: None,
+            description: None,
         };
         let pc = PeerConnection {
             id: PeerConnectionId::from("PC_0"),

@@ -212,6 +212,7 @@ impl DumpBuilder {
                 value: Value::Null,
                 extras,
                 correlation: None,
+                description: None,
             });
         }
     }
@@ -241,6 +242,7 @@ impl DumpBuilder {
                 value,
                 extras: raw.extras,
                 correlation,
+                description: None,
             });
             return;
         }
@@ -275,6 +277,7 @@ impl DumpBuilder {
             value,
             extras: raw.extras,
             correlation,
+            description: None,
         });
     }
 
@@ -375,22 +378,7 @@ impl DumpBuilder {
                 {
                     pc.created = Some(first.time);
                 }
-                pc.descriptions = pc
-                    .events
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, e)| carries_sdp(&e.name))
-                    .filter_map(|(i, e)| {
-                        let (sdp_type, sdp) = description_value(&e.value)?;
-                        Some(Description {
-                            event_index: i,
-                            event: e.name.clone(),
-                            time: e.time,
-                            sdp_type,
-                            sdp,
-                        })
-                    })
-                    .collect();
+                pc.descriptions = extract_descriptions(&mut pc.events);
                 pc
             })
             .collect();
@@ -403,6 +391,37 @@ impl DumpBuilder {
         dump.peer_connections = finished;
         dump
     }
+}
+
+/// Moves every SDP out of its event into a [`Description`] (stored once), leaving the event
+/// `{"type": …}` and the description's index.
+fn extract_descriptions(events: &mut [Event]) -> Vec<Description> {
+    let mut out = Vec::new();
+    for (i, e) in events.iter_mut().enumerate() {
+        if !carries_sdp(&e.name) {
+            continue;
+        }
+        let Some((sdp_type, _)) = description_value(&e.value) else {
+            continue;
+        };
+        let sdp = match &mut e.value {
+            Value::Object(map) => match map.remove("sdp") {
+                Some(Value::String(s)) => s,
+                _ => String::new(),
+            },
+            _ => String::new(),
+        };
+        e.value = serde_json::json!({"type": sdp_type.as_str()});
+        e.description = Some(out.len());
+        out.push(Description {
+            event_index: i,
+            event: e.name.clone(),
+            time: e.time,
+            sdp_type,
+            sdp,
+        });
+    }
+    out
 }
 
 impl SdpBases {
@@ -733,6 +752,10 @@ mod tests {
         );
         assert_eq!(pc.descriptions.len(), 2);
         assert_eq!(pc.descriptions[1].sdp, offer);
+        // The SDP is stored once: the event keeps its type and points at the description.
+        let sld = &pc.events[pc.descriptions[1].event_index];
+        assert_eq!(sld.description, Some(1));
+        assert_eq!(sld.value, json!({"type": "offer"}));
         assert_eq!(pc.events[2].correlation.as_deref(), Some("6-0"));
         assert!(d.warnings.is_empty());
     }

@@ -207,13 +207,17 @@ pub struct Event {
     /// Normalised name: rtcstats method names, with event handlers as spec event names
     /// (`signalingstatechange`, `icecandidate`, `track`, …).
     pub name: String,
-    /// The payload, normalised: states as bare spec strings, SDP as `{type, sdp}`, candidates
-    /// as objects; `null` when there is none.
+    /// The payload, normalised: states as bare spec strings, candidates as objects; `null`
+    /// when there is none. For an event that carries a session description the value is
+    /// `{"type": …}`: the SDP text itself is stored once, in
+    /// [`PeerConnection::descriptions`], at index [`Event::description`].
     pub value: Value,
     /// Extra elements after the value (correlation ids, reasons, page URLs …).
     pub extras: Vec<Value>,
     /// The id pairing a call with its `OnSuccess` / `OnFailure`, when the format has one.
     pub correlation: Option<String>,
+    /// Index into [`PeerConnection::descriptions`] of the description this event carries.
+    pub description: Option<usize>,
 }
 
 impl Event {
