@@ -4,39 +4,45 @@
 //! `cargo bench --bench decode` (set `RTCSCOPE_BENCH_MB` to change the size). Prints figures;
 //! timings are the best of three runs, since these shared machines drift.
 
-use std::alloc::{GlobalAlloc, Layout, System};
+use std::alloc::{GlobalAlloc, Layout};
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
 
+use mimalloc::MiMalloc;
 use rtcscope::decode::{DecodeOptions, decode_reader};
 use serde_json::Value;
 
-/// Counts live heap bytes and their high-water mark.
+/// mimalloc, as in the binary, counting live heap bytes and their high-water mark while
+/// `COUNTING` is on (off for the timed runs: a shared atomic on every allocation would
+/// distort them).
 struct Counting;
 
 static LIVE: AtomicUsize = AtomicUsize::new(0);
 static PEAK: AtomicUsize = AtomicUsize::new(0);
+static COUNTING: AtomicBool = AtomicBool::new(false);
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
+        let p = unsafe { MiMalloc.alloc(layout) };
+        if !p.is_null() && COUNTING.load(Ordering::Relaxed) {
             let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
             PEAK.fetch_max(live, Ordering::Relaxed);
         }
         p
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) };
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        unsafe { MiMalloc.dealloc(ptr, layout) };
+        if COUNTING.load(Ordering::Relaxed) {
+            LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let p = unsafe { System.realloc(ptr, layout, new_size) };
-        if !p.is_null() {
+        let p = unsafe { MiMalloc.realloc(ptr, layout, new_size) };
+        if !p.is_null() && COUNTING.load(Ordering::Relaxed) {
             if new_size > layout.size() {
                 let live = LIVE.fetch_add(new_size - layout.size(), Ordering::Relaxed) + new_size
                     - layout.size();
@@ -156,35 +162,38 @@ struct Figures {
     samples: usize,
 }
 
+fn decode_file(path: &Path) -> rtcscope::model::Dump {
+    let file = File::open(path).unwrap();
+    let options = DecodeOptions {
+        size_hint: file.metadata().ok().map(|m| m.len()),
+        ..DecodeOptions::default()
+    };
+    decode_reader(file, &options).unwrap()
+}
+
 fn measure(path: &Path) -> Figures {
     let mut best = f64::INFINITY;
-    let mut peak = 0;
-    let mut model = 0;
-    let mut connections = 0;
-    let mut samples = 0;
     for _ in 0..3 {
-        let base = LIVE.load(Ordering::Relaxed);
-        PEAK.store(base, Ordering::Relaxed);
         let start = Instant::now();
-        let file = File::open(path).unwrap();
-        let options = DecodeOptions {
-            size_hint: file.metadata().ok().map(|m| m.len()),
-            ..DecodeOptions::default()
-        };
-        let dump = decode_reader(file, &options).unwrap();
-        let elapsed = start.elapsed().as_secs_f64();
-        peak = peak.max(PEAK.load(Ordering::Relaxed) - base);
-        // The dump is still alive here: what remains on the heap is the model.
-        model = LIVE.load(Ordering::Relaxed).saturating_sub(base);
-        best = best.min(elapsed);
-        connections = dump.peer_connections.len();
-        samples = dump
-            .peer_connections
-            .iter()
-            .map(|p| p.stats.sample_count())
-            .sum();
+        let dump = decode_file(path);
+        best = best.min(start.elapsed().as_secs_f64());
         drop(dump);
     }
+    // One more run, counted: the heap's high-water mark, and what stays (the model).
+    LIVE.store(0, Ordering::Relaxed);
+    PEAK.store(0, Ordering::Relaxed);
+    COUNTING.store(true, Ordering::Relaxed);
+    let dump = decode_file(path);
+    let peak = PEAK.load(Ordering::Relaxed);
+    let model = LIVE.load(Ordering::Relaxed);
+    COUNTING.store(false, Ordering::Relaxed);
+    let connections = dump.peer_connections.len();
+    let samples = dump
+        .peer_connections
+        .iter()
+        .map(|p| p.stats.sample_count())
+        .sum();
+    drop(dump);
     Figures {
         best_s: best,
         peak_bytes: peak,

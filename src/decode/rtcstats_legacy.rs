@@ -147,6 +147,12 @@ impl LegacyReader {
                 }
                 return;
             }
+            // A closed connection is polled no more: its delta state can go.
+            "close" => {
+                if let Some(pc) = &pc {
+                    self.stats.remove(pc);
+                }
+            }
             _ => {}
         }
         b.push_event(RawEvent {

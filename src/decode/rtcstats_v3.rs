@@ -116,6 +116,12 @@ impl V3Reader {
             }
             return;
         }
+        // A closed connection is polled no more: its delta state can go.
+        if name == "close"
+            && let Some(pc) = &pc
+        {
+            self.stats.remove(pc);
+        }
         b.push_event(RawEvent {
             pc,
             name: name.into_owned(),

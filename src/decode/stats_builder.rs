@@ -1,6 +1,6 @@
 //! Accumulates report snapshots (one per getStats call) into the columnar [`Stats`] model.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use serde_json::Value;
 
@@ -100,8 +100,8 @@ impl StatsBuilder {
                         series: Vec::new(),
                         attributes: Vec::new(),
                     },
-                    series_index: HashMap::new(),
-                    attribute_index: HashMap::new(),
+                    series_index: HashMap::default(),
+                    attribute_index: HashMap::default(),
                     sorted: true,
                 });
                 self.index.insert(id.to_owned(), self.reports.len() - 1);
@@ -191,9 +191,9 @@ impl ReportBuilder {
             }
         };
         let changes = &mut self.report.attributes[i].changes;
-        let value = stat_value(v);
-        if changes.last().is_none_or(|(_, last)| *last != value) {
-            changes.push((t, value));
+        // Compare before converting: most samples repeat the previous value.
+        if changes.last().is_none_or(|(_, last)| !last.same_as(v)) {
+            changes.push((t, stat_value(v)));
         }
     }
 
