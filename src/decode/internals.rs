@@ -395,8 +395,9 @@ pub fn event_value(name: &str, raw: &str) -> Value {
     {
         return v;
     }
-    if let Some(rest) = t.strip_prefix("type: ") {
-        let (ty, sdp) = rest.split_once(", sdp: ").unwrap_or((rest, ""));
+    // The SDP keeps its own line endings: take it from the untrimmed value.
+    if let Some(rest) = raw.trim_start().strip_prefix("type: ") {
+        let (ty, sdp) = rest.split_once(", sdp: ").unwrap_or((rest.trim_end(), ""));
         return serde_json::json!({"type": ty.trim_end_matches(','), "sdp": sdp});
     }
     if matches!(
@@ -669,8 +670,8 @@ mod tests {
             json!("stable")
         );
         assert_eq!(
-            event_value("setLocalDescription", "type: offer, sdp: v=0\r\na=x"),
-            json!({"type": "offer", "sdp": "v=0\r\na=x"})
+            event_value("setLocalDescription", "type: offer, sdp: v=0\r\na=x\r\n"),
+            json!({"type": "offer", "sdp": "v=0\r\na=x\r\n"})
         );
         assert_eq!(
             event_value(
