@@ -24,7 +24,7 @@ use std::io::{self, Read};
 use crate::model::{Compression, Dump, Location, Warning};
 
 pub use builder::{carries_sdp, description_value};
-pub use internals_series::{parse_values, split_key};
+pub use internals_series::{parse_number, parse_values, split_key};
 
 /// Limits applied while decoding.
 #[derive(Debug, Clone)]
