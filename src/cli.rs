@@ -9,23 +9,24 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::analyze::summary::{Summary, summarize};
-use crate::decode::{DecodeOptions, decode_reader};
 use crate::export;
 use crate::model::{Dump, Timestamp};
-use crate::source::Source;
 
 /// Command-line arguments.
 #[derive(Debug, Parser)]
 #[command(
     name = "rtcscope",
     version,
-    about = "Inspect and export WebRTC statistics dumps"
+    about = "View, inspect and export WebRTC statistics dumps",
+    long_about = "View, inspect and export WebRTC statistics dumps.\n\nWithout a command, opens the viewer with the given dumps."
 )]
-#[command(arg_required_else_help = true)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct Cli {
-    /// What to do.
+    /// What to do; without a command, the viewer opens.
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
+    /// Dumps to open in the viewer (paths, or `-` for standard input).
+    pub sources: Vec<String>,
 }
 
 /// Subcommands.
@@ -68,7 +69,16 @@ pub fn main() -> ExitCode {
             };
         }
     };
-    match run(cli.command) {
+    let Some(command) = cli.command else {
+        return match crate::ui::run(cli.sources) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("rtcscope: {e}");
+                ExitCode::from(EXIT_INPUT)
+            }
+        };
+    };
+    match run(command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Input(msg)) => {
             eprintln!("rtcscope: {msg}");
@@ -88,13 +98,7 @@ enum Failure {
 
 /// Opens and decodes `arg`, with the source named in any error.
 pub fn load(arg: &str) -> Result<Dump, String> {
-    let source = Source::parse(arg).map_err(|e| e.to_string())?;
-    let opened = source.open().map_err(|e| e.to_string())?;
-    let options = DecodeOptions {
-        size_hint: opened.len,
-        ..DecodeOptions::default()
-    };
-    decode_reader(opened.reader, &options).map_err(|e| format!("{source}: {e}"))
+    crate::load::load(arg, None)
 }
 
 fn run(command: Command) -> Result<(), Failure> {

@@ -2,7 +2,7 @@
 //! exports, rtcstats v3 and legacy rtcstats / Jitsi dumps).
 //!
 //! Data flows one way: [`source`] (bytes) → [`decode`] (bytes → [`model`]) → [`analyze`] →
-//! [`export`] / [`cli`] (and the viewer). Nothing here depends on a UI toolkit.
+//! [`export`] / [`cli`] and the viewer ([`ui`]). Only [`ui`] knows about egui.
 
 #![warn(missing_docs)]
 
@@ -10,5 +10,7 @@ pub mod analyze;
 pub mod cli;
 pub mod decode;
 pub mod export;
+pub mod load;
 pub mod model;
 pub mod source;
+pub mod ui;

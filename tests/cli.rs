@@ -146,9 +146,9 @@ fn export_csv_to_a_file_and_from_stdin() {
 
 #[test]
 fn exit_statuses() {
-    // Usage errors: 1.
-    assert_eq!(rtcscope(&[]).status.code(), Some(1));
+    // Usage errors: 1. (Without a command the viewer opens, so that is not tested here.)
     assert_eq!(rtcscope(&["inspect"]).status.code(), Some(1));
+    assert_eq!(rtcscope(&["export", "x"]).status.code(), Some(1));
     assert_eq!(
         rtcscope(&["inspect", "x", "--bogus"]).status.code(),
         Some(1)

@@ -1,0 +1,365 @@
+//! The viewer's state and frame loop. Views live in [`super::views`], one file each; this
+//! file owns what they share (open dumps, selection, tabs) and the commands that change it.
+
+use std::sync::mpsc::{Receiver, channel};
+
+use super::loader::Loader;
+use super::views;
+use crate::model::Dump;
+
+/// How many recent files are remembered.
+const MAX_RECENT: usize = 12;
+/// Storage key of the recent-files list.
+const RECENT_KEY: &str = "recent_files";
+
+/// A decoded dump that is open in the window.
+pub struct OpenDump {
+    /// The source as the user named it.
+    pub source: String,
+    /// A short name for lists (the file name).
+    pub name: String,
+    /// The decoded dump.
+    pub dump: Dump,
+}
+
+/// The views of a peer connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    /// Client, configuration and state lanes.
+    Overview,
+    /// Every API call and event.
+    Timeline,
+    /// getUserMedia / getDisplayMedia requests of the dump.
+    Media,
+}
+
+impl Tab {
+    /// Every tab, in display order.
+    pub const ALL: [Tab; 3] = [Tab::Overview, Tab::Timeline, Tab::Media];
+
+    /// The tab's title.
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Overview => "Overview",
+            Tab::Timeline => "Timeline",
+            Tab::Media => "getUserMedia",
+        }
+    }
+}
+
+/// What the views share.
+pub struct AppState {
+    /// Open dumps, in the order they were opened.
+    pub dumps: Vec<OpenDump>,
+    /// Sources that could not be opened, with why.
+    pub errors: Vec<String>,
+    /// The selected dump and, within it, peer connection.
+    pub selected: Option<(usize, Option<usize>)>,
+    /// The selected view.
+    pub tab: Tab,
+    /// Recently opened files, most recent first.
+    pub recent: Vec<String>,
+    /// Timeline filter and expanded row.
+    pub timeline: views::timeline::TimelineState,
+    /// Whether the warnings window is open.
+    pub show_warnings: bool,
+}
+
+/// The eframe application.
+pub struct RtcscopeApp {
+    /// Shared state (public for tests).
+    pub state: AppState,
+    loader: Loader,
+    dialog: Option<Receiver<Vec<std::path::PathBuf>>>,
+}
+
+impl RtcscopeApp {
+    /// Creates the app and starts loading `sources`.
+    pub fn new(cc: &eframe::CreationContext<'_>, sources: Vec<String>) -> Self {
+        let recent = cc
+            .storage
+            .and_then(|s| eframe::get_value::<Vec<String>>(s, RECENT_KEY))
+            .unwrap_or_default();
+        let mut app = RtcscopeApp {
+            state: AppState {
+                dumps: Vec::new(),
+                errors: Vec::new(),
+                selected: None,
+                tab: Tab::Overview,
+                recent,
+                timeline: Default::default(),
+                show_warnings: false,
+            },
+            loader: Loader::default(),
+            dialog: None,
+        };
+        for s in sources {
+            app.open(s, &cc.egui_ctx);
+        }
+        app
+    }
+
+    /// Starts loading a source in the background.
+    pub fn open(&mut self, source: String, ctx: &egui::Context) {
+        self.loader.open(source, ctx);
+    }
+
+    /// Whether any source is still loading.
+    pub fn is_loading(&self) -> bool {
+        self.loader.is_busy()
+    }
+
+    fn remember(&mut self, source: &str) {
+        if source == "-" {
+            return;
+        }
+        let path = std::fs::canonicalize(source)
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_else(|_| source.to_owned());
+        self.state.recent.retain(|r| *r != path);
+        self.state.recent.insert(0, path);
+        self.state.recent.truncate(MAX_RECENT);
+    }
+
+    /// Takes finished loads into the state.
+    fn collect_loads(&mut self) {
+        for done in self.loader.poll() {
+            match done.result {
+                Ok(dump) => {
+                    self.remember(&done.source);
+                    let name = std::path::Path::new(&done.source)
+                        .file_name()
+                        .map_or_else(|| done.source.clone(), |n| n.to_string_lossy().into_owned());
+                    self.state.dumps.push(OpenDump {
+                        source: done.source,
+                        name,
+                        dump,
+                    });
+                    if self.state.selected.is_none() {
+                        let d = self.state.dumps.len() - 1;
+                        let first_pc =
+                            (!self.state.dumps[d].dump.peer_connections.is_empty()).then_some(0);
+                        self.state.selected = Some((d, first_pc));
+                        if first_pc.is_none() {
+                            self.state.tab = Tab::Media;
+                        }
+                    }
+                }
+                Err(e) => self.state.errors.push(e),
+            }
+        }
+    }
+
+    /// Opens the native file dialog on its own thread, so that no frame waits for it.
+    fn open_dialog(&mut self, ctx: &egui::Context) {
+        if self.dialog.is_some() {
+            return;
+        }
+        let (tx, rx) = channel();
+        let ctx = ctx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("open dialog".into())
+            .spawn(move || {
+                let files = rfd::FileDialog::new()
+                    .set_title("Open WebRTC dumps")
+                    .pick_files()
+                    .unwrap_or_default();
+                let _ = tx.send(files);
+                ctx.request_repaint();
+            });
+        match spawned {
+            Ok(_) => self.dialog = Some(rx),
+            Err(e) => self
+                .state
+                .errors
+                .push(format!("cannot open the file dialog: {e}")),
+        }
+    }
+
+    fn collect_dialog(&mut self, ctx: &egui::Context) {
+        let Some(rx) = &self.dialog else { return };
+        if let Ok(files) = rx.try_recv() {
+            self.dialog = None;
+            for f in files {
+                self.open(f.to_string_lossy().into_owned(), ctx);
+            }
+        }
+    }
+
+    /// Files dropped on the window are opened; while files hover, an overlay says so.
+    fn handle_drops(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        let (dropped, hovering) =
+            ctx.input(|i| (i.raw.dropped_files.clone(), !i.raw.hovered_files.is_empty()));
+        for file in dropped {
+            let path = file.path();
+            if path.as_os_str().is_empty() {
+                continue;
+            }
+            self.open(path.to_string_lossy().into_owned(), &ctx);
+        }
+        if hovering {
+            let rect = ctx.content_rect();
+            let painter = ctx.layer_painter(egui::LayerId::new(
+                egui::Order::Foreground,
+                egui::Id::unique("drop overlay"),
+            ));
+            painter.rect_filled(rect, 0.0, egui::Color32::from_black_alpha(170));
+            painter.text(
+                rect.center(),
+                egui::Align2::CENTER_CENTER,
+                "Drop WebRTC dumps to open them",
+                egui::FontId::proportional(28.0),
+                egui::Color32::WHITE,
+            );
+        }
+    }
+
+    fn menu(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        egui::MenuBar::new().ui(ui, |ui| {
+            ui.menu_button("File", |ui| {
+                if ui.button("Open...  (Ctrl+O)").clicked() {
+                    self.open_dialog(&ctx);
+                    ui.close();
+                }
+                ui.menu_button("Open recent", |ui| {
+                    if self.state.recent.is_empty() {
+                        ui.label("(none yet)");
+                    }
+                    for r in self.state.recent.clone() {
+                        if ui.button(&r).clicked() {
+                            self.open(r, &ctx);
+                            ui.close();
+                        }
+                    }
+                });
+                if let Some((d, _)) = self.state.selected
+                    && ui.button("Close dump").clicked()
+                {
+                    self.close_dump(d);
+                    ui.close();
+                }
+            });
+            let warnings: usize = self.state.dumps.iter().map(|d| d.dump.warnings.len()).sum();
+            if warnings > 0
+                && ui
+                    .button(format!(
+                        "{warnings} warning{}",
+                        if warnings == 1 { "" } else { "s" }
+                    ))
+                    .clicked()
+            {
+                self.state.show_warnings = !self.state.show_warnings;
+            }
+        });
+    }
+
+    /// Closes dump `d`, keeping a sensible selection.
+    pub fn close_dump(&mut self, d: usize) {
+        if d >= self.state.dumps.len() {
+            return;
+        }
+        self.state.dumps.remove(d);
+        self.state.selected = if self.state.dumps.is_empty() {
+            None
+        } else {
+            let d = d.min(self.state.dumps.len() - 1);
+            Some((
+                d,
+                (!self.state.dumps[d].dump.peer_connections.is_empty()).then_some(0),
+            ))
+        };
+    }
+
+    fn status(&mut self, ui: &mut egui::Ui) {
+        let mut cancel = None;
+        for (i, job) in self.loader.jobs().iter().enumerate() {
+            ui.horizontal(|ui| {
+                ui.label(format!("Loading {}", job.source));
+                let read = job.progress.bytes_read();
+                let text = match job.total {
+                    Some(t) => format!("{} / {}", human_bytes(read), human_bytes(t)),
+                    None => human_bytes(read),
+                };
+                let bar = egui::ProgressBar::new(job.fraction().unwrap_or(0.0))
+                    .text(text)
+                    .desired_width(280.0);
+                ui.add(if job.fraction().is_none() {
+                    bar.animate(true)
+                } else {
+                    bar
+                });
+                if ui.button("Cancel").clicked() {
+                    cancel = Some(i);
+                }
+            });
+        }
+        if let Some(i) = cancel {
+            self.loader.cancel(i);
+        }
+        let mut dismiss = None;
+        for (i, e) in self.state.errors.iter().enumerate() {
+            ui.horizontal(|ui| {
+                ui.colored_label(ui.visuals().error_fg_color, e);
+                if ui.small_button("Dismiss").clicked() {
+                    dismiss = Some(i);
+                }
+            });
+        }
+        if let Some(i) = dismiss {
+            self.state.errors.remove(i);
+        }
+    }
+}
+
+/// `12.3 MB`.
+pub fn human_bytes(n: u64) -> String {
+    let n = n as f64;
+    if n >= 1e9 {
+        format!("{:.2} GB", n / 1e9)
+    } else if n >= 1e6 {
+        format!("{:.1} MB", n / 1e6)
+    } else if n >= 1e3 {
+        format!("{:.0} kB", n / 1e3)
+    } else {
+        format!("{n} B")
+    }
+}
+
+impl eframe::App for RtcscopeApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let ctx = ui.ctx().clone();
+        self.collect_loads();
+        self.collect_dialog(&ctx);
+        if ctx.input_mut(|i| {
+            i.consume_shortcut(&egui::KeyboardShortcut::new(
+                egui::Modifiers::COMMAND,
+                egui::Key::O,
+            ))
+        }) {
+            self.open_dialog(&ctx);
+        }
+        if self.loader.is_busy() {
+            // Progress bars move while bytes arrive.
+            ctx.request_repaint_after(std::time::Duration::from_millis(100));
+        }
+        egui::Panel::top("menu").show(ui, |ui| self.menu(ui));
+        if self.loader.is_busy() || !self.state.errors.is_empty() {
+            egui::Panel::bottom("status").show(ui, |ui| self.status(ui));
+        }
+        egui::Panel::left("sidebar")
+            .resizable(true)
+            .default_size(280.0)
+            .show(ui, |ui| views::sidebar::show(ui, &mut self.state));
+        egui::CentralPanel::default().show(ui, |ui| views::central(ui, &mut self.state));
+        if self.state.show_warnings {
+            views::warnings::show(&ctx, &mut self.state);
+        }
+        self.handle_drops(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, RECENT_KEY, &self.state.recent);
+    }
+}

@@ -1,0 +1,119 @@
+//! Background loading: each source is opened and decoded on its own thread, reporting
+//! progress through a shared [`Progress`]; finished dumps come back over a channel and the
+//! window is woken with `request_repaint`. The UI thread never waits for I/O or parsing.
+
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
+
+use crate::model::Dump;
+use crate::source::Progress;
+
+/// A load in progress.
+pub struct Job {
+    /// The source as the user named it.
+    pub source: String,
+    /// Bytes read so far, and the cancel switch.
+    pub progress: Progress,
+    /// Total bytes, when the source knows.
+    pub total: Option<u64>,
+    rx: Receiver<Result<Dump, String>>,
+}
+
+impl Job {
+    /// Fraction done, when the total is known.
+    pub fn fraction(&self) -> Option<f32> {
+        self.total
+            .filter(|t| *t > 0)
+            .map(|t| (self.progress.bytes_read() as f64 / t as f64).min(1.0) as f32)
+    }
+}
+
+/// A finished load.
+pub struct Finished {
+    /// The source as the user named it.
+    pub source: String,
+    /// The dump, or why it could not be read.
+    pub result: Result<Dump, String>,
+}
+
+/// The loads in flight.
+#[derive(Default)]
+pub struct Loader {
+    jobs: Vec<Job>,
+}
+
+impl Loader {
+    /// Starts loading `source` on a background thread; `ctx` is repainted when it is done.
+    pub fn open(&mut self, source: String, ctx: &egui::Context) {
+        let progress = Progress::default();
+        let (tx, rx) = channel();
+        let total = crate::load::source_len(&source);
+        let thread_progress = progress.clone();
+        let thread_source = source.clone();
+        let ctx = ctx.clone();
+        let spawned = std::thread::Builder::new()
+            .name(format!("load {source}"))
+            .spawn(move || {
+                let result = crate::load::load(&thread_source, Some(&thread_progress));
+                // The receiver is gone only if the app closed meanwhile.
+                let _ = tx.send(result);
+                ctx.request_repaint();
+            });
+        if let Err(e) = spawned {
+            let (tx, rx) = channel();
+            let _ = tx.send(Err(format!("{source}: cannot start a loader thread: {e}")));
+            self.jobs.push(Job {
+                source,
+                progress,
+                total,
+                rx,
+            });
+            return;
+        }
+        self.jobs.push(Job {
+            source,
+            progress,
+            total,
+            rx,
+        });
+    }
+
+    /// Loads in flight.
+    pub fn jobs(&self) -> &[Job] {
+        &self.jobs
+    }
+
+    /// Whether anything is loading.
+    pub fn is_busy(&self) -> bool {
+        !self.jobs.is_empty()
+    }
+
+    /// Asks load `index` to stop; it finishes with a "cancelled" error.
+    pub fn cancel(&self, index: usize) {
+        if let Some(job) = self.jobs.get(index) {
+            job.progress.cancel();
+        }
+    }
+
+    /// Takes the loads that finished since the last call.
+    pub fn poll(&mut self) -> Vec<Finished> {
+        let mut done = Vec::new();
+        self.jobs.retain(|job| match job.rx.try_recv() {
+            Ok(result) => {
+                done.push(Finished {
+                    source: job.source.clone(),
+                    result,
+                });
+                false
+            }
+            Err(TryRecvError::Empty) => true,
+            Err(TryRecvError::Disconnected) => {
+                done.push(Finished {
+                    source: job.source.clone(),
+                    result: Err(format!("{}: the loader stopped unexpectedly", job.source)),
+                });
+                false
+            }
+        });
+        done
+    }
+}

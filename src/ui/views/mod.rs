@@ -1,0 +1,123 @@
+//! One file per view. Each is a function of the shared [`AppState`] and a `Ui`.
+
+pub mod media;
+pub mod overview;
+pub mod sidebar;
+pub mod timeline;
+pub mod warnings;
+
+use egui::Color32;
+
+use super::app::{AppState, Tab};
+use crate::model::{PeerConnection, Timestamp};
+
+/// The central area: the selected connection's tabs, or a welcome when nothing is open.
+pub fn central(ui: &mut egui::Ui, state: &mut AppState) {
+    let Some((d, pc)) = state.selected else {
+        welcome(ui, state);
+        return;
+    };
+    if d >= state.dumps.len() {
+        state.selected = None;
+        return;
+    }
+    ui.horizontal(|ui| {
+        for tab in Tab::ALL {
+            let enabled = pc.is_some() || tab == Tab::Media;
+            ui.add_enabled_ui(enabled, |ui| {
+                if ui.selectable_label(state.tab == tab, tab.title()).clicked() {
+                    state.tab = tab;
+                }
+            });
+        }
+    });
+    ui.separator();
+    let tab = if pc.is_none() { Tab::Media } else { state.tab };
+    match (tab, pc) {
+        (Tab::Media, _) => media::show(ui, &state.dumps[d]),
+        (Tab::Overview, Some(p)) => overview::show(ui, &state.dumps[d], p),
+        (Tab::Timeline, Some(p)) => timeline::show(ui, &state.dumps[d], p, &mut state.timeline),
+        _ => {}
+    }
+}
+
+fn welcome(ui: &mut egui::Ui, state: &AppState) {
+    ui.vertical_centered(|ui| {
+        ui.add_space(ui.available_height() / 4.0);
+        ui.heading("rtcscope");
+        ui.label("Drop a webrtc-internals or rtcstats dump here, or use File > Open (Ctrl+O).");
+        if !state.recent.is_empty() {
+            ui.add_space(12.0);
+            ui.label("Recent files are in File > Open recent.");
+        }
+    });
+}
+
+/// The colour of a connection or ICE state.
+pub fn state_color(state: &str) -> Color32 {
+    match state {
+        "connected" | "completed" | "stable" | "complete" => Color32::from_rgb(60, 170, 90),
+        "failed" => Color32::from_rgb(215, 60, 60),
+        "disconnected" => Color32::from_rgb(230, 150, 40),
+        "checking"
+        | "connecting"
+        | "gathering"
+        | "have-local-offer"
+        | "have-remote-offer"
+        | "have-local-pranswer"
+        | "have-remote-pranswer" => Color32::from_rgb(80, 140, 220),
+        "closed" => Color32::from_gray(120),
+        _ => Color32::from_gray(160),
+    }
+}
+
+/// The last connection state (or ICE state, for dumps without connection states).
+pub fn final_state(pc: &PeerConnection) -> Option<&str> {
+    let last = |name: &str| {
+        pc.events
+            .iter()
+            .rev()
+            .find(|e| e.name == name)
+            .and_then(|e| e.value.as_str())
+    };
+    last("connectionstatechange").or_else(|| last("iceconnectionstatechange"))
+}
+
+/// First and last time of anything on the connection (events and stats).
+pub fn time_span(pc: &PeerConnection) -> Option<(f64, f64)> {
+    let mut lo = f64::INFINITY;
+    let mut hi = f64::NEG_INFINITY;
+    for e in &pc.events {
+        if e.time.is_valid() {
+            lo = lo.min(e.time.0);
+            hi = hi.max(e.time.0);
+        }
+    }
+    if let Some((a, b)) = pc.stats.time_range() {
+        lo = lo.min(a.0);
+        hi = hi.max(b.0);
+    }
+    (lo <= hi).then_some((lo, hi))
+}
+
+/// `HH:MM:SS.mmm` (UTC) of a time.
+pub fn clock(t: Timestamp) -> String {
+    let iso = t.to_iso8601();
+    iso.get(11..23).unwrap_or(&iso).to_owned()
+}
+
+/// `12.5 s`, `3 min 20 s`.
+pub fn duration_text(ms: f64) -> String {
+    let s = ms / 1000.0;
+    if s < 60.0 {
+        format!("{s:.1} s")
+    } else if s < 3600.0 {
+        format!("{} min {:02} s", (s / 60.0).floor(), (s % 60.0).floor())
+    } else {
+        format!(
+            "{} h {:02} min",
+            (s / 3600.0).floor(),
+            ((s % 3600.0) / 60.0).floor()
+        )
+    }
+}

@@ -1,0 +1,128 @@
+//! The sidebar: open dumps, their peer connections coloured by health, and their media
+//! requests.
+
+use super::{duration_text, final_state, state_color, time_span};
+use crate::model::MediaOutcome;
+use crate::ui::app::{AppState, Tab};
+
+/// Shows the sidebar.
+pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
+    ui.heading("Dumps");
+    if state.dumps.is_empty() {
+        ui.label("Nothing open yet.");
+        return;
+    }
+    let mut select = None;
+    let mut close = None;
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        for (d, open) in state.dumps.iter().enumerate() {
+            let dump = &open.dump;
+            let header = egui::CollapsingHeader::new(egui::RichText::new(&open.name).strong())
+                .id_salt(("dump", d))
+                .default_open(true);
+            let response = header.show(ui, |ui| {
+                let compression = dump
+                    .compression
+                    .iter()
+                    .map(|c| c.name())
+                    .collect::<Vec<_>>()
+                    .join(" > ");
+                ui.weak(if compression.is_empty() {
+                    dump.format.name().to_owned()
+                } else {
+                    format!("{} ({compression})", dump.format.name())
+                });
+                if let Some(c) = &dump.component {
+                    ui.label(format!(
+                        "Jitsi {} component dump: no peer connections",
+                        c.application.as_deref().unwrap_or("backend")
+                    ));
+                }
+                for (p, pc) in dump.peer_connections.iter().enumerate() {
+                    let final_state = final_state(pc).unwrap_or("no state");
+                    let duration = time_span(pc)
+                        .map(|(a, b)| duration_text(b - a))
+                        .unwrap_or_default();
+                    let selected = state.selected == Some((d, Some(p)));
+                    let text = egui::RichText::new(format!("{}  {final_state}  {duration}", pc.id))
+                        .color(state_color(final_state));
+                    let r = ui.selectable_label(selected, text);
+                    let r = match &pc.url {
+                        Some(url) => r.on_hover_text(url),
+                        None => r,
+                    };
+                    if r.clicked() {
+                        select = Some((d, Some(p), None));
+                    }
+                }
+                if dump.peer_connections.is_empty() && dump.component.is_none() {
+                    ui.weak("no peer connections");
+                }
+                if !dump.get_user_media.is_empty() {
+                    let failed = dump
+                        .get_user_media
+                        .iter()
+                        .filter(|r| matches!(r.outcome, MediaOutcome::Failure { .. }))
+                        .count();
+                    let label = format!(
+                        "{} media request{}, {failed} failed",
+                        dump.get_user_media.len(),
+                        if dump.get_user_media.len() == 1 {
+                            ""
+                        } else {
+                            "s"
+                        }
+                    );
+                    if ui
+                        .selectable_label(
+                            state.selected == Some((d, None))
+                                || (state.tab == Tab::Media
+                                    && state.selected.map(|s| s.0) == Some(d)),
+                            label,
+                        )
+                        .clicked()
+                    {
+                        select = Some((
+                            d,
+                            state
+                                .selected
+                                .and_then(|s| (s.0 == d).then_some(s.1))
+                                .flatten(),
+                            Some(Tab::Media),
+                        ));
+                    }
+                }
+                if !dump.warnings.is_empty() {
+                    ui.colored_label(
+                        ui.visuals().warn_fg_color,
+                        format!("{} warnings", dump.warnings.len()),
+                    );
+                }
+            });
+            response.header_response.context_menu(|ui| {
+                if ui.button("Close").clicked() {
+                    close = Some(d);
+                    ui.close();
+                }
+            });
+        }
+    });
+    if let Some((d, p, tab)) = select {
+        state.selected = Some((d, p));
+        match tab {
+            Some(t) => state.tab = t,
+            None if state.tab == Tab::Media => state.tab = Tab::Overview,
+            None => {}
+        }
+    }
+    if let Some(d) = close {
+        state.dumps.remove(d);
+        state.selected = (!state.dumps.is_empty()).then(|| {
+            let d = d.min(state.dumps.len() - 1);
+            (
+                d,
+                (!state.dumps[d].dump.peer_connections.is_empty()).then_some(0),
+            )
+        });
+    }
+}

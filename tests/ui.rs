@@ -1,0 +1,129 @@
+//! The viewer, driven headless with egui_kittest through the real app state: loading from
+//! the command-line path and from a simulated file drop, the sidebar, each view, the timeline
+//! filter, found by AccessKit role and label.
+
+mod common;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use common::{bundled, shared};
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use rtcscope::ui::RtcscopeApp;
+
+fn harness(sources: Vec<String>) -> Harness<'static, RtcscopeApp> {
+    Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(move |cc| RtcscopeApp::new(cc, sources))
+}
+
+/// Steps frames until the background loads are done (decoding runs on its own thread).
+fn wait_loaded(h: &mut Harness<'_, RtcscopeApp>) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while h.state().is_loading() {
+        assert!(Instant::now() < deadline, "loading did not finish");
+        std::thread::sleep(Duration::from_millis(10));
+        h.step();
+    }
+    h.run_steps(3);
+}
+
+#[test]
+fn opens_a_dump_from_the_command_line_and_shows_its_connections() {
+    let path = bundled("webrtc_internals_dump_v3_loopback_30s.gz");
+    let mut h = harness(vec![path.to_string_lossy().into_owned()]);
+    wait_loaded(&mut h);
+    assert_eq!(h.state().state.dumps.len(), 1);
+    h.get_by_label("webrtc_internals_dump_v3_loopback_30s.gz");
+    // Both connections are listed with their final state and duration.
+    h.get_by_label_contains("8-1  connected");
+    h.get_by_label_contains("8-2  connected");
+    h.get_by_label_contains("3 media requests, 0 failed");
+    // The first connection is selected, on the overview.
+    h.get_by_label("Peer connection 8-1");
+    h.get_by_label("States");
+    h.get_by_label("RTCConfiguration");
+    h.get_by_label_contains("HeadlessChrome/156");
+}
+
+#[test]
+fn loads_a_dropped_file_and_switches_views() {
+    #[derive(Debug)]
+    struct Dropped(PathBuf);
+    impl egui::DroppedFile for Dropped {
+        fn path(&self) -> &std::path::Path {
+            &self.0
+        }
+        fn bytes(&self) -> Result<Vec<u8>, String> {
+            std::fs::read(&self.0).map_err(|e| e.to_string())
+        }
+    }
+    let mut h = harness(Vec::new());
+    h.run_steps(2);
+    h.get_by_label_contains("Drop a webrtc-internals or rtcstats dump here");
+    let file = bundled("rtcstats-v3_loopback_30s.jsonl.br");
+    h.input_mut().dropped_files.push(Arc::new(Dropped(file)));
+    h.step();
+    wait_loaded(&mut h);
+    h.get_by_label_contains("PC_0  connected");
+
+    // Select the second connection, then the timeline.
+    h.get_by_label_contains("PC_1  connected").click();
+    h.run_steps(2);
+    h.get_by_label("Peer connection PC_1");
+    h.get_by_role_and_label(Role::Button, "Timeline").click();
+    h.run_steps(2);
+    h.get_by_label_contains(" of 90 events");
+    // Calls are paired with their results.
+    assert!(
+        !h.query_all_by_label_contains("-> ok after")
+            .collect::<Vec<_>>()
+            .is_empty()
+    );
+
+    // Filter the timeline down to SDP offers.
+    h.get_by_role(Role::TextInput).focus();
+    h.get_by_role(Role::TextInput).type_text("createOffer");
+    h.run_steps(3);
+    let shown = h.get_by_label_contains(" of 90 events");
+    // A label's text is its AccessKit value.
+    let label = shown
+        .value()
+        .or_else(|| shown.accesskit_node().label())
+        .unwrap_or_default();
+    let n: usize = label.split_whitespace().next().unwrap().parse().unwrap();
+    assert!((2..90).contains(&n), "{label}");
+
+    // The media view lists the three getUserMedia requests.
+    h.get_by_role_and_label(Role::Button, "getUserMedia")
+        .click();
+    h.run_steps(2);
+    h.get_by_label("Media requests (3)");
+}
+
+#[test]
+fn shows_errors_and_warnings_in_the_window() {
+    let missing = "/nonexistent/dump.json".to_owned();
+    let cut = shared("public/jitsi/chrome96-standard-stats-p2p-add-transceiver");
+    let mut h = harness(vec![missing, cut.to_string_lossy().into_owned()]);
+    wait_loaded(&mut h);
+    h.get_by_label_contains("cannot open /nonexistent/dump.json");
+    h.get_by_role_and_label(Role::Button, "1 warning").click();
+    h.run_steps(2);
+    h.get_by_label("line 142");
+    h.get_by_label_contains("placed at the previous event's time");
+}
+
+#[test]
+fn a_component_dump_says_what_it_is() {
+    let mut h = harness(vec![
+        shared("public/jitsi/jigasi-sample")
+            .to_string_lossy()
+            .into_owned(),
+    ]);
+    wait_loaded(&mut h);
+    h.get_by_label("Jitsi JIGASI component dump: no peer connections");
+}
