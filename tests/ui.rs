@@ -127,3 +127,51 @@ fn a_component_dump_says_what_it_is() {
     wait_loaded(&mut h);
     h.get_by_label("Jitsi JIGASI component dump: no peer connections");
 }
+
+#[test]
+fn stats_view_plots_with_derived_rates_and_search() {
+    // rtcstats dumps have no computed series: the viewer derives Chrome's rates.
+    let path = bundled("rtcstats-v3_loopback_30s.jsonl.br");
+    let mut h = harness(vec![path.to_string_lossy().into_owned()]);
+    wait_loaded(&mut h);
+    let dump = &h.state().state.dumps[0].dump;
+    let derived = dump.peer_connections[0]
+        .stats
+        .reports
+        .iter()
+        .flat_map(|r| &r.series)
+        .filter(|s| s.name == "[bytesSent_in_bits/s]")
+        .count();
+    assert!(derived >= 2, "{derived}");
+
+    h.get_by_role_and_label(Role::Button, "Stats").click();
+    h.run_steps(3);
+    h.get_by_label_contains("plots in");
+    h.get_by_label_contains("(cumulative and constant series hidden)");
+    // Search narrows down to one stat; its plots are titled by report and unit.
+    h.get_by_role(Role::TextInput).focus();
+    h.get_by_role(Role::TextInput)
+        .type_text("[bytesSent_in_bits/s]");
+    h.run_steps(3);
+    let count = h.get_by_label_contains("plots in");
+    let text = count
+        .value()
+        .or_else(|| count.accesskit_node().label())
+        .unwrap_or_default();
+    let n: usize = text.split_whitespace().next().unwrap().parse().unwrap();
+    assert!((2..20).contains(&n), "{text}");
+    assert!(
+        h.query_all_by_label("[bytesSent_in_bits/s] (bits/s)")
+            .count()
+            >= 1
+    );
+    assert!(h.query_all_by_label_contains("outbound-rtp").count() >= 2);
+    // Showing everything brings the cumulative counters back.
+    h.get_by_role(Role::TextInput).focus();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_role(Role::TextInput).type_text("bytesSent");
+    h.get_by_label("Show cumulative and constant series")
+        .click();
+    h.run_steps(3);
+    assert!(h.query_all_by_label("bytesSent (bytes)").count() >= 1);
+}

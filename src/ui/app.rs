@@ -29,19 +29,22 @@ pub enum Tab {
     Overview,
     /// Every API call and event.
     Timeline,
+    /// A plot for every numeric stat.
+    Stats,
     /// getUserMedia / getDisplayMedia requests of the dump.
     Media,
 }
 
 impl Tab {
     /// Every tab, in display order.
-    pub const ALL: [Tab; 3] = [Tab::Overview, Tab::Timeline, Tab::Media];
+    pub const ALL: [Tab; 4] = [Tab::Overview, Tab::Timeline, Tab::Stats, Tab::Media];
 
     /// The tab's title.
     pub fn title(self) -> &'static str {
         match self {
             Tab::Overview => "Overview",
             Tab::Timeline => "Timeline",
+            Tab::Stats => "Stats",
             Tab::Media => "getUserMedia",
         }
     }
@@ -61,6 +64,8 @@ pub struct AppState {
     pub recent: Vec<String>,
     /// Timeline filter and expanded row.
     pub timeline: views::timeline::TimelineState,
+    /// Stats search, toggles and zoom.
+    pub stats: views::stats::StatsState,
     /// Whether the warnings window is open.
     pub show_warnings: bool,
 }
@@ -88,6 +93,7 @@ impl RtcscopeApp {
                 tab: Tab::Overview,
                 recent,
                 timeline: Default::default(),
+                stats: Default::default(),
                 show_warnings: false,
             },
             loader: Loader::default(),

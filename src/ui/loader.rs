@@ -53,7 +53,14 @@ impl Loader {
         let spawned = std::thread::Builder::new()
             .name(format!("load {source}"))
             .spawn(move || {
-                let result = crate::load::load(&thread_source, Some(&thread_progress));
+                // Chrome's derived rates are computed here too, off the UI thread.
+                let result =
+                    crate::load::load(&thread_source, Some(&thread_progress)).map(|mut dump| {
+                        for pc in &mut dump.peer_connections {
+                            crate::analyze::rates::add_derived(&mut pc.stats);
+                        }
+                        dump
+                    });
                 // The receiver is gone only if the app closed meanwhile.
                 let _ = tx.send(result);
                 ctx.request_repaint();

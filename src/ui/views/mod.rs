@@ -3,6 +3,7 @@
 pub mod media;
 pub mod overview;
 pub mod sidebar;
+pub mod stats;
 pub mod timeline;
 pub mod warnings;
 
@@ -37,6 +38,7 @@ pub fn central(ui: &mut egui::Ui, state: &mut AppState) {
         (Tab::Media, _) => media::show(ui, &state.dumps[d]),
         (Tab::Overview, Some(p)) => overview::show(ui, &state.dumps[d], p),
         (Tab::Timeline, Some(p)) => timeline::show(ui, &state.dumps[d], p, &mut state.timeline),
+        (Tab::Stats, Some(p)) => stats::show(ui, &state.dumps[d], p, &mut state.stats),
         _ => {}
     }
 }

@@ -43,7 +43,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
                     let duration = time_span(pc)
                         .map(|(a, b)| duration_text(b - a))
                         .unwrap_or_default();
-                    let selected = state.selected == Some((d, Some(p)));
+                    let selected = state.selected == Some((d, Some(p))) && state.tab != Tab::Media;
                     let text = egui::RichText::new(format!("{}  {final_state}  {duration}", pc.id))
                         .color(state_color(final_state));
                     let r = ui.selectable_label(selected, text);

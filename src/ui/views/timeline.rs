@@ -145,11 +145,6 @@ pub fn show(ui: &mut egui::Ui, open: &OpenDump, p: usize, state: &mut TimelineSt
                         {
                             clicked = Some(i);
                         }
-                        let mut summary = cache.summaries[i].clone();
-                        if summary.chars().count() > 120 {
-                            summary = summary.chars().take(117).collect::<String>() + "...";
-                        }
-                        ui.label(text(summary));
                         match cache.partners[i] {
                             Some(j) if is_result(&e.name).is_none() => {
                                 let result = &pc.events[j];
@@ -166,6 +161,11 @@ pub fn show(ui: &mut egui::Ui, open: &OpenDump, p: usize, state: &mut TimelineSt
                                 ui.label("");
                             }
                         }
+                        let mut summary = cache.summaries[i].clone();
+                        if summary.chars().count() > 120 {
+                            summary = summary.chars().take(117).collect::<String>() + "...";
+                        }
+                        ui.label(text(summary));
                         ui.end_row();
                     }
                 });
