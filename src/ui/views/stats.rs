@@ -40,6 +40,19 @@ pub struct StatsState {
     last_x: Option<(f64, f64)>,
 }
 
+impl StatsState {
+    /// Sets the linked time axis to `from..to` seconds since the connection started, from
+    /// the next frame on.
+    pub fn zoom_to(&mut self, from: f64, to: f64) {
+        self.pending_x = Some((from, to));
+    }
+
+    /// The time range (seconds since start) the plots showed in the last frame.
+    pub fn shown_range(&self) -> Option<(f64, f64)> {
+        self.last_x
+    }
+}
+
 /// One plot to draw: a series of a report.
 pub struct PlotEntry<'a> {
     /// The report.
