@@ -175,3 +175,25 @@ fn stats_view_plots_with_derived_rates_and_search() {
     h.run_steps(3);
     assert!(h.query_all_by_label("bytesSent (bytes)").count() >= 1);
 }
+
+#[test]
+fn ice_view_shows_the_selected_pair_and_its_changes() {
+    let path = bundled("webrtc_internals_dump_v3_loopback_30s.gz");
+    let mut h = harness(vec![path.to_string_lossy().into_owned()]);
+    wait_loaded(&mut h);
+    h.get_by_role_and_label(Role::Button, "ICE").click();
+    h.run_steps(3);
+    h.get_by_label("Selected pair over the call");
+    // One selected pair at the end, and two over the call (the ICE restart).
+    assert_eq!(h.query_all_by_label_contains("(selected)").count(), 1);
+    let changes: Vec<_> = h.query_all_by_label_contains(" <=> ").collect();
+    assert_eq!(changes.len(), 2);
+    h.get_by_label_contains("DTLS connected");
+    assert!(h.query_all_by_label("host").count() >= 2);
+    // Jump to when the first pair was selected (1795564010555.724 - 1795564009465.647 ms).
+    h.get_by_label("+1.090 s").click();
+    h.run_steps(3);
+    let at = h.state().state.ice.at.unwrap();
+    assert!((at - 1.090).abs() < 0.001, "{at}");
+    assert_eq!(h.query_all_by_label_contains("(selected)").count(), 1);
+}

@@ -31,13 +31,21 @@ pub enum Tab {
     Timeline,
     /// A plot for every numeric stat.
     Stats,
+    /// The ICE candidate grid.
+    Ice,
     /// getUserMedia / getDisplayMedia requests of the dump.
     Media,
 }
 
 impl Tab {
     /// Every tab, in display order.
-    pub const ALL: [Tab; 4] = [Tab::Overview, Tab::Timeline, Tab::Stats, Tab::Media];
+    pub const ALL: [Tab; 5] = [
+        Tab::Overview,
+        Tab::Timeline,
+        Tab::Stats,
+        Tab::Ice,
+        Tab::Media,
+    ];
 
     /// The tab's title.
     pub fn title(self) -> &'static str {
@@ -45,6 +53,7 @@ impl Tab {
             Tab::Overview => "Overview",
             Tab::Timeline => "Timeline",
             Tab::Stats => "Stats",
+            Tab::Ice => "ICE",
             Tab::Media => "getUserMedia",
         }
     }
@@ -66,6 +75,8 @@ pub struct AppState {
     pub timeline: views::timeline::TimelineState,
     /// Stats search, toggles and zoom.
     pub stats: views::stats::StatsState,
+    /// The moment the ICE grid shows.
+    pub ice: views::ice::IceState,
     /// Whether the warnings window is open.
     pub show_warnings: bool,
 }
@@ -94,6 +105,7 @@ impl RtcscopeApp {
                 recent,
                 timeline: Default::default(),
                 stats: Default::default(),
+                ice: Default::default(),
                 show_warnings: false,
             },
             loader: Loader::default(),

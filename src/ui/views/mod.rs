@@ -1,5 +1,6 @@
 //! One file per view. Each is a function of the shared [`AppState`] and a `Ui`.
 
+pub mod ice;
 pub mod media;
 pub mod overview;
 pub mod sidebar;
@@ -39,6 +40,7 @@ pub fn central(ui: &mut egui::Ui, state: &mut AppState) {
         (Tab::Overview, Some(p)) => overview::show(ui, &state.dumps[d], p),
         (Tab::Timeline, Some(p)) => timeline::show(ui, &state.dumps[d], p, &mut state.timeline),
         (Tab::Stats, Some(p)) => stats::show(ui, &state.dumps[d], p, &mut state.stats),
+        (Tab::Ice, Some(p)) => ice::show(ui, &state.dumps[d], p, &mut state.ice),
         _ => {}
     }
 }
