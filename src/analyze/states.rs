@@ -58,6 +58,35 @@ pub fn state_history(pc: &PeerConnection, machine: StateMachine) -> Vec<StateCha
     out
 }
 
+/// [`state_history`], and for DTLS, when the dump has no DTLS events (only Jitsi's client
+/// sends them), the `dtlsState` of the transport stats instead.
+pub fn state_lane(pc: &PeerConnection, machine: StateMachine) -> Vec<StateChange> {
+    let from_events = state_history(pc, machine);
+    if machine != StateMachine::Dtls || !from_events.is_empty() {
+        return from_events;
+    }
+    let Some(transport) = pc
+        .stats
+        .reports
+        .iter()
+        .find(|r| r.report_type == "transport" && r.attribute("dtlsState").is_some())
+    else {
+        return Vec::new();
+    };
+    let mut out: Vec<StateChange> = Vec::new();
+    for (time, value) in &transport
+        .attribute("dtlsState")
+        .map(|a| a.changes.clone())
+        .unwrap_or_default()
+    {
+        let state = value.as_text().into_owned();
+        if out.last().is_none_or(|l| l.state != state) {
+            out.push(StateChange { time: *time, state });
+        }
+    }
+    out
+}
+
 /// Just the state names of [`state_history`].
 pub fn states_entered(pc: &PeerConnection, machine: StateMachine) -> Vec<String> {
     state_history(pc, machine)
@@ -106,5 +135,21 @@ mod tests {
             state_history(&pc, StateMachine::Connection)[2].time,
             Timestamp(5.0)
         );
+    }
+
+    #[test]
+    fn dtls_lane_falls_back_to_transport_stats() {
+        let dump = crate::load::load(
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/fixtures/webrtc_internals_dump_v3_loopback_30s.gz"
+            ),
+            None,
+        )
+        .unwrap();
+        let pc = &dump.peer_connections[0];
+        assert!(state_history(pc, StateMachine::Dtls).is_empty());
+        let lane = state_lane(pc, StateMachine::Dtls);
+        assert_eq!(lane.last().map(|c| c.state.as_str()), Some("connected"));
     }
 }

@@ -4,7 +4,7 @@
 use egui::{Align2, Color32, FontId, Rect, Sense, Stroke, pos2, vec2};
 
 use super::{clock, duration_text, state_color, time_span};
-use crate::analyze::states::{StateMachine, state_history};
+use crate::analyze::states::{StateMachine, state_lane};
 use crate::analyze::timeline::redact_secrets;
 use crate::model::Timestamp;
 use crate::ui::app::OpenDump;
@@ -101,7 +101,7 @@ fn state_lanes(ui: &mut egui::Ui, pc: &crate::model::PeerConnection) {
     let end = end.max(start + 1.0);
     let lanes: Vec<_> = LANES
         .iter()
-        .map(|(m, label)| (*label, state_history(pc, *m)))
+        .map(|(m, label)| (*label, state_lane(pc, *m)))
         .filter(|(_, h)| !h.is_empty())
         .collect();
     if lanes.is_empty() {
