@@ -113,7 +113,7 @@ fn scan_members<R: Read>(
     tx: &SyncSender<PcChunk>,
     top: &mut TopLevel,
 ) -> Result<(), ScanError> {
-    s.expect(b'{', "'{'")?;
+    s.consume(b'{', "'{'")?;
     if s.peek()? == Some(b'}') {
         return Ok(());
     }
@@ -154,9 +154,9 @@ fn scan_connections<R: Read>(
     s: &mut Scanner<R>,
     tx: &SyncSender<PcChunk>,
 ) -> Result<(), ScanError> {
-    s.expect(b'{', "'{' (the PeerConnections object)")?;
+    s.consume(b'{', "'{' (the PeerConnections object)")?;
     if s.peek()? == Some(b'}') {
-        s.expect(b'}', "'}'")?;
+        s.consume(b'}', "'}'")?;
         return Ok(());
     }
     let mut index = 0;

@@ -130,7 +130,7 @@ impl<R: Read> Scanner<R> {
     }
 
     /// Consumes `byte` (after white space), or fails.
-    pub fn expect(&mut self, byte: u8, expected: &'static str) -> Result<(), ScanError> {
+    pub fn consume(&mut self, byte: u8, expected: &'static str) -> Result<(), ScanError> {
         match self.peek()? {
             Some(b) if b == byte => {
                 self.pos += 1;
@@ -182,7 +182,7 @@ impl<R: Read> Scanner<R> {
         let key = serde_json::from_slice::<String>(&raw).unwrap_or_else(|_| {
             String::from_utf8_lossy(&raw[1..raw.len().saturating_sub(1)]).into_owned()
         });
-        self.expect(b':', "':'")?;
+        self.consume(b':', "':'")?;
         Ok(key)
     }
 
@@ -310,7 +310,7 @@ mod tests {
             br#" { "a" : {"x": "q\"}{", "y": [1, {"z": []}]}, "b": 12.5 , "c": "s\\", "d": true }"#;
         for step in [1, 2, 3, 7, 1000] {
             let mut s = Scanner::new(Trickle(doc, step));
-            s.expect(b'{', "{").unwrap();
+            s.consume(b'{', "{").unwrap();
             let mut got = Vec::new();
             loop {
                 let k = s.key().unwrap();
@@ -337,13 +337,13 @@ mod tests {
     #[test]
     fn truncated_value_comes_back_with_the_error() {
         let mut s = Scanner::new(&b"{\"a\": {\"b\": [1, 2"[..]);
-        s.expect(b'{', "{").unwrap();
+        s.consume(b'{', "{").unwrap();
         assert_eq!(s.key().unwrap(), "a");
         let (bytes, err) = s.value_partial().unwrap_err();
         assert_eq!(bytes, b"{\"b\": [1, 2");
         assert!(matches!(err, ScanError::Eof { offset: 17 }));
         let mut s = Scanner::new(&b"{\"a\" 5}"[..]);
-        s.expect(b'{', "{").unwrap();
+        s.consume(b'{', "{").unwrap();
         assert!(matches!(
             s.key(),
             Err(ScanError::Unexpected { found: b'5', .. })
