@@ -29,9 +29,11 @@ pub fn show(ui: &mut egui::Ui, open: &OpenDump, p: usize) {
             .num_columns(2)
             .striped(true)
             .show(ui, |ui| {
+                // Long values (URLs, user agents) are cut to the panel, in full on hover, so
+                // that they do not run past the window.
                 let mut row = |k: &str, v: String| {
                     ui.strong(k);
-                    ui.label(v);
+                    ui.add(egui::Label::new(&v).truncate()).on_hover_text(v);
                     ui.end_row();
                 };
                 row(

@@ -111,7 +111,7 @@ pub fn show(ui: &mut egui::Ui, open: &OpenDump, p: usize, state: &mut TimelineSt
     } else {
         0.0
     };
-    egui::ScrollArea::vertical()
+    egui::ScrollArea::both()
         .id_salt("timeline rows")
         .max_height(ui.available_height() - detail_h)
         .auto_shrink([false, false])
