@@ -40,6 +40,20 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// List the session descriptions of a peer connection, or diff two of them.
+    Sdp {
+        /// A path, or `-` for standard input.
+        source: String,
+        /// The peer connection (its id, as `inspect` lists it).
+        #[arg(long)]
+        pc: String,
+        /// Show the semantic diff of descriptions I and J (indexes from the list).
+        #[arg(long, num_args = 2, value_names = ["I", "J"])]
+        diff: Option<Vec<usize>>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Write the numeric stats of a dump to a file.
     Export {
         /// A path, or `-` for standard input.
@@ -88,12 +102,23 @@ pub fn main() -> ExitCode {
             eprintln!("rtcscope: {msg}");
             ExitCode::from(EXIT_INPUT)
         }
+        Err(Failure::Usage(msg)) => {
+            eprintln!("rtcscope: {msg}");
+            ExitCode::from(EXIT_USAGE)
+        }
     }
 }
 
 enum Failure {
     Input(String),
     Output(String),
+    Usage(String),
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String, Failure> {
+    let mut s = serde_json::to_string_pretty(value).map_err(|e| Failure::Output(e.to_string()))?;
+    s.push('\n');
+    Ok(s)
 }
 
 /// Opens and decodes `arg`, with the source named in any error.
@@ -113,6 +138,49 @@ fn run(command: Command) -> Result<(), Failure> {
                 s
             } else {
                 human_summary(&summary)
+            };
+            io::stdout()
+                .write_all(text.as_bytes())
+                .map_err(|e| Failure::Output(format!("cannot write to standard output: {e}")))
+        }
+        Command::Sdp {
+            source,
+            pc,
+            diff,
+            json,
+        } => {
+            let dump = load(&source).map_err(Failure::Input)?;
+            let Some(conn) = dump.peer_connections.iter().find(|p| p.id.as_str() == pc) else {
+                let ids: Vec<&str> = dump
+                    .peer_connections
+                    .iter()
+                    .map(|p| p.id.as_str())
+                    .collect();
+                return Err(Failure::Usage(format!(
+                    "{source} has no peer connection {pc:?} (it has: {})",
+                    ids.join(", ")
+                )));
+            };
+            let text = match diff.as_deref() {
+                Some([i, j]) => {
+                    let n = conn.descriptions.len();
+                    let d = crate::analyze::sdp_diff::diff_descriptions(conn, *i, *j).ok_or_else(|| {
+                        Failure::Usage(format!("description indexes must be below {n} (see the list without --diff)"))
+                    })?;
+                    if json {
+                        to_json(&d)?
+                    } else {
+                        crate::export::sdp::human_diff(conn, *i, *j, &d)
+                    }
+                }
+                _ => {
+                    let list = crate::export::sdp::list(conn);
+                    if json {
+                        to_json(&list)?
+                    } else {
+                        crate::export::sdp::human_list(conn, &list)
+                    }
+                }
             };
             io::stdout()
                 .write_all(text.as_bytes())

@@ -4,6 +4,8 @@
 pub mod ice;
 pub mod plots;
 pub mod rates;
+pub mod sdp;
+pub mod sdp_diff;
 pub mod states;
 pub mod summary;
 pub mod timeline;

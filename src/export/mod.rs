@@ -1,3 +1,4 @@
 //! Outputs usable from both the command line and the viewer.
 
 pub mod csv;
+pub mod sdp;
