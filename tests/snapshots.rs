@@ -40,6 +40,7 @@ fn main_views_of_the_recorded_call() {
     for (tab, name) in [
         ("Timeline", "timeline"),
         ("Stats", "stats"),
+        ("SDP", "sdp"),
         ("ICE", "ice"),
         ("getUserMedia", "media"),
     ] {

@@ -197,3 +197,33 @@ fn ice_view_shows_the_selected_pair_and_its_changes() {
     assert!((at - 1.090).abs() < 0.001, "{at}");
     assert_eq!(h.query_all_by_label_contains("(selected)").count(), 1);
 }
+
+#[test]
+fn sdp_view_lists_descriptions_and_diffs_them() {
+    let path = bundled("webrtc_internals_dump_v3_loopback_30s.gz");
+    let mut h = harness(vec![path.to_string_lossy().into_owned()]);
+    wait_loaded(&mut h);
+    h.get_by_role_and_label(Role::Button, "SDP").click();
+    h.run_steps(3);
+    h.get_by_label("15 descriptions");
+    // Flags are shown in the list.
+    assert!(h.query_all_by_label_contains("[renegotiation]").count() >= 3);
+    assert!(h.query_all_by_label_contains("[ice-restart]").count() >= 1);
+    // Select the offer created when a transceiver is added: compared with the previous local
+    // description (the first setLocalDescription), the new video section appears.
+    h.get_by_label_contains("3  +10.611 s  createOfferOnSuccess offer")
+        .click();
+    h.run_steps(3);
+    h.get_by_label_contains("[3] createOfferOnSuccess offer at");
+    h.get_by_label_contains("mid 3 (video): added");
+    h.get_by_label_contains("Line diff: [1] (left) and [3] (right)");
+    // An answer shows what was negotiated.
+    h.get_by_label_contains("2  +0.084 s  setRemoteDescription answer")
+        .click();
+    h.run_steps(3);
+    h.get_by_label("Negotiated (with the offer before it)");
+    assert!(h.query_all_by_label_contains("opus/48000/2").count() >= 1);
+    // Copying puts the SDP on the clipboard.
+    h.get_by_role_and_label(Role::Button, "Copy SDP").click();
+    h.run_steps(2);
+}

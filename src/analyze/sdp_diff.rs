@@ -423,7 +423,13 @@ pub fn flags(pc: &PeerConnection) -> Vec<Flag> {
                 });
             }
         }
-        if let Some(p) = previous_same_side(&pc.descriptions, i) {
+        // An answer naturally lists fewer codecs than an offer: flags compare like with like.
+        let previous = pc.descriptions[..i].iter().rposition(|x| {
+            x.event.starts_with("setRemote") == d.event.starts_with("setRemote")
+                && x.sdp_type == d.sdp_type
+                && !x.sdp.is_empty()
+        });
+        if let Some(p) = previous {
             let diff = diff(&parse(&pc.descriptions[p].sdp), &parse(&d.sdp));
             let all = diff
                 .session

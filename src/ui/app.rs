@@ -33,16 +33,19 @@ pub enum Tab {
     Stats,
     /// The ICE candidate grid.
     Ice,
+    /// Session descriptions and their differences.
+    Sdp,
     /// getUserMedia / getDisplayMedia requests of the dump.
     Media,
 }
 
 impl Tab {
     /// Every tab, in display order.
-    pub const ALL: [Tab; 5] = [
+    pub const ALL: [Tab; 6] = [
         Tab::Overview,
         Tab::Timeline,
         Tab::Stats,
+        Tab::Sdp,
         Tab::Ice,
         Tab::Media,
     ];
@@ -54,6 +57,7 @@ impl Tab {
             Tab::Timeline => "Timeline",
             Tab::Stats => "Stats",
             Tab::Ice => "ICE",
+            Tab::Sdp => "SDP",
             Tab::Media => "getUserMedia",
         }
     }
@@ -77,6 +81,8 @@ pub struct AppState {
     pub stats: views::stats::StatsState,
     /// The moment the ICE grid shows.
     pub ice: views::ice::IceState,
+    /// The selected and compared descriptions.
+    pub sdp: views::sdp::SdpState,
     /// Whether the warnings window is open.
     pub show_warnings: bool,
 }
@@ -106,6 +112,7 @@ impl RtcscopeApp {
                 timeline: Default::default(),
                 stats: Default::default(),
                 ice: Default::default(),
+                sdp: Default::default(),
                 show_warnings: false,
             },
             loader: Loader::default(),

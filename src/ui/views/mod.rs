@@ -3,6 +3,7 @@
 pub mod ice;
 pub mod media;
 pub mod overview;
+pub mod sdp;
 pub mod sidebar;
 pub mod stats;
 pub mod timeline;
@@ -41,6 +42,7 @@ pub fn central(ui: &mut egui::Ui, state: &mut AppState) {
         (Tab::Timeline, Some(p)) => timeline::show(ui, &state.dumps[d], p, &mut state.timeline),
         (Tab::Stats, Some(p)) => stats::show(ui, &state.dumps[d], p, &mut state.stats),
         (Tab::Ice, Some(p)) => ice::show(ui, &state.dumps[d], p, &mut state.ice),
+        (Tab::Sdp, Some(p)) => sdp::show(ui, &state.dumps[d], p, &mut state.sdp),
         _ => {}
     }
 }
