@@ -1,6 +1,7 @@
 //! Pure analysis of a decoded [`crate::model::Dump`]: state lanes and summaries (derived rates,
 //! SDP diffs and ICE grids live here too as they arrive).
 
+pub mod compare;
 pub mod ice;
 pub mod plots;
 pub mod rates;
@@ -9,3 +10,20 @@ pub mod sdp_diff;
 pub mod states;
 pub mod summary;
 pub mod timeline;
+
+/// First and last time of anything on the connection (events and stats), epoch ms.
+pub fn time_span(pc: &crate::model::PeerConnection) -> Option<(f64, f64)> {
+    let mut lo = f64::INFINITY;
+    let mut hi = f64::NEG_INFINITY;
+    for e in &pc.events {
+        if e.time.is_valid() {
+            lo = lo.min(e.time.0);
+            hi = hi.max(e.time.0);
+        }
+    }
+    if let Some((a, b)) = pc.stats.time_range() {
+        lo = lo.min(a.0);
+        hi = hi.max(b.0);
+    }
+    (lo <= hi).then_some((lo, hi))
+}

@@ -90,21 +90,7 @@ pub fn final_state(pc: &PeerConnection) -> Option<&str> {
 }
 
 /// First and last time of anything on the connection (events and stats).
-pub fn time_span(pc: &PeerConnection) -> Option<(f64, f64)> {
-    let mut lo = f64::INFINITY;
-    let mut hi = f64::NEG_INFINITY;
-    for e in &pc.events {
-        if e.time.is_valid() {
-            lo = lo.min(e.time.0);
-            hi = hi.max(e.time.0);
-        }
-    }
-    if let Some((a, b)) = pc.stats.time_range() {
-        lo = lo.min(a.0);
-        hi = hi.max(b.0);
-    }
-    (lo <= hi).then_some((lo, hi))
-}
+pub use crate::analyze::time_span;
 
 /// `HH:MM:SS.mmm` (UTC) of a time.
 pub fn clock(t: Timestamp) -> String {

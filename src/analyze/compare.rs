@@ -1,0 +1,646 @@
+//! Two sessions side by side: what each one's call looked like in numbers, and a table of A
+//! against B with the worse value marked. Pure: the viewer's compare mode and the command line
+//! read the same rows.
+
+use serde::Serialize;
+
+use super::ice::{describe, grid_at};
+use super::rates::derived_series;
+use super::states::{StateMachine, states_entered};
+use crate::model::{PeerConnection, Report, Series, StatValue, Timestamp};
+
+/// The value at percentile `p` (0–100) of `values`, NaN ignored, by linear interpolation
+/// between closest ranks.
+pub fn percentile(values: &[f64], p: f64) -> Option<f64> {
+    let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let rank = (p / 100.0).clamp(0.0, 1.0) * (v.len() - 1) as f64;
+    let (lo, hi) = (rank.floor() as usize, rank.ceil() as usize);
+    Some(v[lo] + (v[hi] - v[lo]) * (rank - lo as f64))
+}
+
+/// Per-interval packet loss in percent from cumulative counters: ΔpacketsLost /
+/// (ΔpacketsLost + ΔpacketsReceived). Intervals with no packets, or counters that went back
+/// (a restart), give no value.
+pub fn loss_percent(lost: &[f64], received: &[f64]) -> Vec<f64> {
+    lost.windows(2)
+        .zip(received.windows(2))
+        .filter_map(|(l, r)| {
+            let (dl, dr) = (l[1] - l[0], r[1] - r[0]);
+            (dr >= 0.0 && dl + dr > 0.0 && dl.is_finite() && dr.is_finite())
+                .then(|| 100.0 * dl.max(0.0) / (dl.max(0.0) + dr))
+        })
+        .collect()
+}
+
+/// How two sessions are lined up on one time axis.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Alignment {
+    /// Both start when their connection was created.
+    Creation,
+    /// Both start when their connection first reached `connected`.
+    FirstConnected,
+    /// B is shifted by this many milliseconds against creation alignment.
+    Manual(f64),
+}
+
+/// The time (epoch ms) that becomes zero on the shared axis, for `pc`.
+pub fn zero_of(pc: &PeerConnection, alignment: Alignment) -> Option<f64> {
+    let created = pc.created.map(|t| t.0);
+    match alignment {
+        Alignment::Creation | Alignment::Manual(_) => created,
+        Alignment::FirstConnected => first_connected(pc).or(created),
+    }
+}
+
+/// The offset in milliseconds to add to B's times to put them on A's axis.
+pub fn alignment_offset(
+    a: &PeerConnection,
+    b: &PeerConnection,
+    alignment: Alignment,
+) -> Option<f64> {
+    let manual = if let Alignment::Manual(ms) = alignment {
+        ms
+    } else {
+        0.0
+    };
+    Some(zero_of(a, alignment)? - zero_of(b, alignment)? + manual)
+}
+
+fn first_connected(pc: &PeerConnection) -> Option<f64> {
+    pc.events
+        .iter()
+        .find(|e| {
+            matches!(
+                e.name.as_str(),
+                "connectionstatechange" | "iceconnectionstatechange"
+            ) && e.value.as_str() == Some("connected")
+        })
+        .map(|e| e.time.0)
+}
+
+/// Median and 95th percentile of a measure.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct Dist {
+    /// Median.
+    pub median: Option<f64>,
+    /// 95th percentile.
+    pub p95: Option<f64>,
+}
+
+impl Dist {
+    fn of(values: &[f64]) -> Dist {
+        Dist {
+            median: percentile(values, 50.0),
+            p95: percentile(values, 95.0),
+        }
+    }
+}
+
+/// One media direction and kind (`outbound video`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Direction {
+    /// `outbound audio`, `inbound video`, …
+    pub label: String,
+    /// bits/s.
+    pub bitrate: Dist,
+    /// percent.
+    pub loss_pct: Dist,
+    /// ms.
+    pub jitter_ms: Dist,
+    /// ms.
+    pub rtt_ms: Dist,
+    /// frames/s (video).
+    pub fps: Dist,
+    /// Freezes (inbound video).
+    pub freezes: Option<f64>,
+    /// Seconds the encoder was limited (outbound video).
+    pub quality_limited_s: Option<f64>,
+}
+
+/// What one session's connection looked like.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct SessionSummary {
+    /// First to last event or sample, ms.
+    pub duration_ms: Option<f64>,
+    /// Connection states entered.
+    pub connection_states: Vec<String>,
+    /// Creation to first `connected`, ms.
+    pub setup_ms: Option<f64>,
+    /// Selected candidate pairs over the call (`host udp … <=> srflx udp …`).
+    pub selected_pairs: Vec<String>,
+    /// Codecs in use (mimeType of the codecs the RTP streams used).
+    pub codecs: Vec<String>,
+    /// Per direction and kind.
+    pub directions: Vec<Direction>,
+}
+
+fn series_values(report: &Report, name: &str) -> Vec<f64> {
+    let own = report.series(name).map(|s| s.values.clone());
+    own.or_else(|| {
+        derived_series(report)
+            .into_iter()
+            .find(|s| s.name == name)
+            .map(|s: Series| s.values)
+    })
+    .unwrap_or_default()
+}
+
+fn dense(report: &Report, name: &str) -> Vec<f64> {
+    let mut out = vec![f64::NAN; report.timestamps.len()];
+    if let Some(s) = report.series(name) {
+        for (i, v) in s.values.iter().enumerate() {
+            if let Some(slot) = out.get_mut(s.start + i) {
+                *slot = *v;
+            }
+        }
+    }
+    out
+}
+
+fn kind_of(report: &Report) -> String {
+    match report
+        .last_text("kind")
+        .or_else(|| report.last_text("mediaType"))
+    {
+        Some(v) => v.as_text().into_owned(),
+        None => String::new(),
+    }
+}
+
+/// Summarises a connection for comparison.
+pub fn summarize_session(pc: &PeerConnection) -> SessionSummary {
+    let span = super::time_span(pc);
+    let end = span.map_or(Timestamp(f64::NAN), |(_, b)| Timestamp(b));
+    let mut codecs: Vec<String> = Vec::new();
+    for r in pc
+        .stats
+        .reports
+        .iter()
+        .filter(|r| matches!(r.report_type.as_str(), "inbound-rtp" | "outbound-rtp"))
+    {
+        if let Some(id) = r.last_text("codecId")
+            && let Some(codec) = pc.stats.report(&id.as_text())
+            && let Some(mime) = codec.last_text("mimeType")
+        {
+            let m = mime.as_text().into_owned();
+            if !codecs.contains(&m) {
+                codecs.push(m);
+            }
+        }
+    }
+    let mut directions = Vec::new();
+    for (rtype, dir) in [("outbound-rtp", "outbound"), ("inbound-rtp", "inbound")] {
+        for kind in ["audio", "video"] {
+            let reports: Vec<&Report> = pc
+                .stats
+                .reports
+                .iter()
+                .filter(|r| r.report_type == rtype && kind_of(r) == kind)
+                .collect();
+            if reports.is_empty() {
+                continue;
+            }
+            let mut d = Direction {
+                label: format!("{dir} {kind}"),
+                ..Direction::default()
+            };
+            let collect = |f: &dyn Fn(&Report) -> Vec<f64>| {
+                reports.iter().flat_map(|r| f(r)).collect::<Vec<f64>>()
+            };
+            let bits = if dir == "outbound" {
+                "[bytesSent_in_bits/s]"
+            } else {
+                "[bytesReceived_in_bits/s]"
+            };
+            d.bitrate = Dist::of(&collect(&|r| series_values(r, bits)));
+            if kind == "video" {
+                d.fps = Dist::of(&collect(&|r| series_values(r, "framesPerSecond")));
+            }
+            if dir == "inbound" {
+                d.loss_pct = Dist::of(&collect(&|r| {
+                    loss_percent(&dense(r, "packetsLost"), &dense(r, "packetsReceived"))
+                }));
+                d.jitter_ms = Dist::of(&collect(&|r| {
+                    series_values(r, "jitter")
+                        .iter()
+                        .map(|s| s * 1000.0)
+                        .collect()
+                }));
+                if kind == "video" {
+                    d.freezes = reports
+                        .iter()
+                        .filter_map(|r| {
+                            r.series("freezeCount")?
+                                .values
+                                .iter()
+                                .rev()
+                                .find(|v| !v.is_nan())
+                                .copied()
+                        })
+                        .reduce(|a, b| a + b);
+                }
+            } else {
+                // What the other side reported about this stream.
+                let remote: Vec<&Report> = pc
+                    .stats
+                    .reports
+                    .iter()
+                    .filter(|r| r.report_type == "remote-inbound-rtp" && kind_of(r) == kind)
+                    .collect();
+                let rcollect = |f: &dyn Fn(&Report) -> Vec<f64>| {
+                    remote.iter().flat_map(|r| f(r)).collect::<Vec<f64>>()
+                };
+                d.loss_pct = Dist::of(&rcollect(&|r| {
+                    series_values(r, "fractionLost")
+                        .iter()
+                        .map(|f| f * 100.0)
+                        .collect()
+                }));
+                d.jitter_ms = Dist::of(&rcollect(&|r| {
+                    series_values(r, "jitter")
+                        .iter()
+                        .map(|s| s * 1000.0)
+                        .collect()
+                }));
+                d.rtt_ms = Dist::of(&rcollect(&|r| {
+                    series_values(r, "roundTripTime")
+                        .iter()
+                        .map(|s| s * 1000.0)
+                        .collect()
+                }));
+                if kind == "video" {
+                    d.quality_limited_s = reports
+                        .iter()
+                        .filter_map(|r| {
+                            quality_limited_seconds(r.last_text("qualityLimitationDurations")?)
+                        })
+                        .reduce(|a, b| a + b);
+                }
+            }
+            directions.push(d);
+        }
+    }
+    SessionSummary {
+        duration_ms: span.map(|(a, b)| b - a),
+        connection_states: states_entered(pc, StateMachine::Connection),
+        setup_ms: first_connected(pc).and_then(|c| pc.created.map(|t| c - t.0)),
+        selected_pairs: super::ice::selected_pair_changes(&pc.stats)
+            .into_iter()
+            .map(|(_, _, d)| d)
+            .collect(),
+        codecs,
+        directions,
+    }
+    .with_grid_fallback(pc, end)
+}
+
+impl SessionSummary {
+    /// Dumps without pair-change history still have a selected pair at the end.
+    fn with_grid_fallback(mut self, pc: &PeerConnection, end: Timestamp) -> Self {
+        if self.selected_pairs.is_empty() && end.is_valid() {
+            for t in grid_at(&pc.stats, end) {
+                if let Some(p) = t.pairs.iter().find(|p| p.selected) {
+                    let side = |c: &Option<super::ice::CandidateRow>| {
+                        c.as_ref().map_or_else(|| "?".to_owned(), describe)
+                    };
+                    self.selected_pairs
+                        .push(format!("{} <=> {}", side(&p.local), side(&p.remote)));
+                }
+            }
+        }
+        self
+    }
+}
+
+/// Seconds spent limited (any reason but `none`) from a `qualityLimitationDurations` value.
+fn quality_limited_seconds(value: &StatValue) -> Option<f64> {
+    let json: serde_json::Value = serde_json::from_str(&value.as_text()).ok()?;
+    let obj = json.as_object()?;
+    Some(
+        obj.iter()
+            .filter(|(k, _)| k.as_str() != "none")
+            .filter_map(|(_, v)| v.as_f64())
+            .sum(),
+    )
+}
+
+/// Which side a row's worse value is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Side {
+    /// Session A.
+    A,
+    /// Session B.
+    B,
+}
+
+/// One row of the comparison table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Row {
+    /// What is compared.
+    pub label: String,
+    /// A's value, as text.
+    pub a: String,
+    /// B's value, as text.
+    pub b: String,
+    /// B − A, for numbers.
+    pub delta: Option<f64>,
+    /// The worse side, where worse is defined.
+    pub worse: Option<Side>,
+}
+
+fn number_row(
+    label: &str,
+    unit: &str,
+    a: Option<f64>,
+    b: Option<f64>,
+    higher_is_worse: Option<bool>,
+) -> Row {
+    let text = |v: Option<f64>| {
+        v.map_or_else(
+            || "-".to_owned(),
+            |v| format!("{} {unit}", super::plots::si(v)).trim().to_owned(),
+        )
+    };
+    let delta = a.zip(b).map(|(a, b)| b - a);
+    let worse = match (a, b, higher_is_worse) {
+        (Some(a), Some(b), Some(h)) if a != b => Some(if (b > a) == h { Side::B } else { Side::A }),
+        _ => None,
+    };
+    Row {
+        label: label.to_owned(),
+        a: text(a),
+        b: text(b),
+        delta,
+        worse,
+    }
+}
+
+fn text_row(label: &str, a: &[String], b: &[String]) -> Row {
+    Row {
+        label: label.to_owned(),
+        a: a.join(" -> "),
+        b: b.join(" -> "),
+        delta: None,
+        worse: None,
+    }
+}
+
+/// The comparison table of A and B.
+pub fn compare(a: &SessionSummary, b: &SessionSummary) -> Vec<Row> {
+    let mut rows = vec![
+        number_row("duration", "ms", a.duration_ms, b.duration_ms, None),
+        text_row(
+            "connection states",
+            &a.connection_states,
+            &b.connection_states,
+        ),
+        number_row(
+            "setup time (to connected)",
+            "ms",
+            a.setup_ms,
+            b.setup_ms,
+            Some(true),
+        ),
+        text_row(
+            "selected candidate pairs",
+            &a.selected_pairs,
+            &b.selected_pairs,
+        ),
+        text_row("codecs", &a.codecs, &b.codecs),
+    ];
+    let labels: Vec<&String> = a
+        .directions
+        .iter()
+        .chain(&b.directions)
+        .map(|d| &d.label)
+        .collect();
+    let mut seen: Vec<&String> = Vec::new();
+    for label in labels {
+        if seen.contains(&label) {
+            continue;
+        }
+        seen.push(label);
+        let da = a
+            .directions
+            .iter()
+            .find(|d| &d.label == label)
+            .cloned()
+            .unwrap_or_default();
+        let db = b
+            .directions
+            .iter()
+            .find(|d| &d.label == label)
+            .cloned()
+            .unwrap_or_default();
+        let pair = |name: &str, unit: &str, x: Dist, y: Dist, hw: bool, rows: &mut Vec<Row>| {
+            if x == Dist::default() && y == Dist::default() {
+                return;
+            }
+            rows.push(number_row(
+                &format!("{label} {name} median"),
+                unit,
+                x.median,
+                y.median,
+                Some(hw),
+            ));
+            rows.push(number_row(
+                &format!("{label} {name} p95"),
+                unit,
+                x.p95,
+                y.p95,
+                Some(hw),
+            ));
+        };
+        pair(
+            "bitrate", "bits/s", da.bitrate, db.bitrate, false, &mut rows,
+        );
+        pair(
+            "packet loss",
+            "%",
+            da.loss_pct,
+            db.loss_pct,
+            true,
+            &mut rows,
+        );
+        pair("jitter", "ms", da.jitter_ms, db.jitter_ms, true, &mut rows);
+        pair(
+            "round-trip time",
+            "ms",
+            da.rtt_ms,
+            db.rtt_ms,
+            true,
+            &mut rows,
+        );
+        pair("frames per second", "fps", da.fps, db.fps, false, &mut rows);
+        if da.freezes.is_some() || db.freezes.is_some() {
+            rows.push(number_row(
+                &format!("{label} freezes"),
+                "",
+                da.freezes,
+                db.freezes,
+                Some(true),
+            ));
+        }
+        if da.quality_limited_s.is_some() || db.quality_limited_s.is_some() {
+            rows.push(number_row(
+                &format!("{label} quality-limited time"),
+                "s",
+                da.quality_limited_s,
+                db.quality_limited_s,
+                Some(true),
+            ));
+        }
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles() {
+        let v = [5.0, 1.0, 3.0, 2.0, 4.0, f64::NAN];
+        assert_eq!(percentile(&v, 50.0), Some(3.0));
+        assert_eq!(percentile(&v, 0.0), Some(1.0));
+        assert_eq!(percentile(&v, 100.0), Some(5.0));
+        assert!((percentile(&v, 95.0).unwrap() - 4.8).abs() < 1e-9);
+        assert_eq!(percentile(&[], 50.0), None);
+    }
+
+    #[test]
+    fn loss_from_counters() {
+        // 10 lost of 100 in the first interval, none in the second, a counter reset in the
+        // third (no value), no packets in the fourth (no value).
+        let lost = [0.0, 10.0, 10.0, 0.0, 0.0];
+        let received = [0.0, 90.0, 190.0, 5.0, 5.0];
+        assert_eq!(loss_percent(&lost, &received), vec![10.0, 0.0]);
+    }
+
+    fn pc(created: f64, connected_at: f64) -> PeerConnection {
+        let ev = |t: f64, v: &str| crate::model::Event {
+            time: Timestamp(t),
+            name: "connectionstatechange".into(),
+            value: serde_json::json!(v),
+            extras: vec![],
+            correlation: None,
+            description: None,
+        };
+        PeerConnection {
+            id: "PC_0".into(),
+            url: None,
+            created: Some(Timestamp(created)),
+            configuration: None,
+            constraints: None,
+            events: vec![
+                ev(created + 10.0, "connecting"),
+                ev(connected_at, "connected"),
+            ],
+            descriptions: vec![],
+            stats: Default::default(),
+        }
+    }
+
+    #[test]
+    fn alignment_offsets() {
+        let a = pc(1000.0, 1500.0);
+        let b = pc(5000.0, 5800.0);
+        assert_eq!(alignment_offset(&a, &b, Alignment::Creation), Some(-4000.0));
+        assert_eq!(
+            alignment_offset(&a, &b, Alignment::FirstConnected),
+            Some(-4300.0)
+        );
+        assert_eq!(
+            alignment_offset(&a, &b, Alignment::Manual(250.0)),
+            Some(-3750.0)
+        );
+    }
+
+    #[test]
+    fn table_marks_the_worse_side() {
+        let mut a = SessionSummary {
+            setup_ms: Some(300.0),
+            ..SessionSummary::default()
+        };
+        let mut b = SessionSummary {
+            setup_ms: Some(900.0),
+            ..SessionSummary::default()
+        };
+        a.directions.push(Direction {
+            label: "inbound video".into(),
+            loss_pct: Dist {
+                median: Some(0.5),
+                p95: Some(2.0),
+            },
+            fps: Dist {
+                median: Some(30.0),
+                p95: Some(30.0),
+            },
+            ..Direction::default()
+        });
+        b.directions.push(Direction {
+            label: "inbound video".into(),
+            loss_pct: Dist {
+                median: Some(3.0),
+                p95: Some(1.0),
+            },
+            fps: Dist {
+                median: Some(15.0),
+                p95: Some(30.0),
+            },
+            ..Direction::default()
+        });
+        let rows = compare(&a, &b);
+        let row = |l: &str| rows.iter().find(|r| r.label == l).unwrap();
+        assert_eq!(row("setup time (to connected)").worse, Some(Side::B));
+        assert_eq!(row("setup time (to connected)").delta, Some(600.0));
+        assert_eq!(row("inbound video packet loss median").worse, Some(Side::B));
+        assert_eq!(row("inbound video packet loss p95").worse, Some(Side::A));
+        assert_eq!(
+            row("inbound video frames per second median").worse,
+            Some(Side::B)
+        );
+        assert_eq!(row("inbound video frames per second p95").worse, None);
+    }
+
+    #[test]
+    fn summary_of_the_recorded_call() {
+        let dump = crate::load::load(
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/fixtures/webrtc_internals_dump_v3_loopback_30s.gz"
+            ),
+            None,
+        )
+        .unwrap();
+        let s = summarize_session(&dump.peer_connections[0]);
+        assert_eq!(s.connection_states, vec!["connecting", "connected"]);
+        assert!(s.setup_ms.unwrap() > 0.0 && s.setup_ms.unwrap() < 1000.0);
+        assert_eq!(s.selected_pairs.len(), 2);
+        assert!(
+            s.codecs.iter().any(|c| c == "video/VP8") && s.codecs.iter().any(|c| c == "audio/opus")
+        );
+        let out_video = s
+            .directions
+            .iter()
+            .find(|d| d.label == "outbound video")
+            .unwrap();
+        // Peer A asks for 640x480@30, but the fake camera of headless Chromium delivered 19-20
+        // frames per second (framesPerSecond in the dump).
+        assert_eq!(out_video.fps.median, Some(19.0));
+        assert_eq!(out_video.fps.p95, Some(20.0));
+        assert!(out_video.bitrate.median.unwrap() > 50_000.0);
+        let in_video = s
+            .directions
+            .iter()
+            .find(|d| d.label == "inbound video")
+            .unwrap();
+        // Peer B sends 320x240@15.
+        assert_eq!(in_video.fps.median, Some(15.0));
+        assert_eq!(in_video.loss_pct.median, Some(0.0));
+    }
+}
