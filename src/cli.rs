@@ -55,12 +55,25 @@ pub enum Command {
         json: bool,
     },
     /// Write the numeric stats of a dump to a file.
+    #[command(group(clap::ArgGroup::new("output").required(true).multiple(true).args(["csv", "png"])))]
     Export {
         /// A path, or `-` for standard input.
         source: String,
         /// Write every numeric sample as CSV to this file (`-` for standard output).
         #[arg(long, value_name = "FILE")]
-        csv: PathBuf,
+        csv: Option<PathBuf>,
+        /// Write the default charts of each peer connection as PNG files into this folder.
+        #[arg(long, value_name = "DIR")]
+        png: Option<PathBuf>,
+        /// Only this peer connection's charts.
+        #[arg(long, value_name = "ID", requires = "png")]
+        pc: Option<String>,
+        /// Chart width in pixels.
+        #[arg(long, default_value_t = 1200, requires = "png", value_parser = clap::value_parser!(u32).range(200..=8000))]
+        width: u32,
+        /// Chart height in pixels.
+        #[arg(long, default_value_t = 600, requires = "png", value_parser = clap::value_parser!(u32).range(150..=8000))]
+        height: u32,
     },
 }
 
@@ -186,21 +199,60 @@ fn run(command: Command) -> Result<(), Failure> {
                 .write_all(text.as_bytes())
                 .map_err(|e| Failure::Output(format!("cannot write to standard output: {e}")))
         }
-        Command::Export { source, csv } => {
+        Command::Export {
+            source,
+            csv,
+            png,
+            pc,
+            width,
+            height,
+        } => {
             let dump = load(&source).map_err(Failure::Input)?;
-            let result = if csv.as_os_str() == "-" {
-                export::csv::write_samples(&dump, io::stdout().lock())
-            } else {
-                std::fs::File::create(&csv)
-                    .and_then(|f| export::csv::write_samples(&dump, io::BufWriter::new(f)))
-            };
-            let rows = result
-                .map_err(|e| Failure::Output(format!("cannot write {}: {e}", csv.display())))?;
             for w in &dump.warnings {
                 eprintln!("warning: {}: {}", w.location, w.message);
             }
-            if csv.as_os_str() != "-" {
-                eprintln!("wrote {rows} samples to {}", csv.display());
+            if let Some(csv) = csv {
+                let result = if csv.as_os_str() == "-" {
+                    export::csv::write_samples(&dump, io::stdout().lock())
+                } else {
+                    std::fs::File::create(&csv)
+                        .and_then(|f| export::csv::write_samples(&dump, io::BufWriter::new(f)))
+                };
+                let rows = result
+                    .map_err(|e| Failure::Output(format!("cannot write {}: {e}", csv.display())))?;
+                if csv.as_os_str() != "-" {
+                    eprintln!("wrote {rows} samples to {}", csv.display());
+                }
+            }
+            if let Some(dir) = png {
+                let pcs: Vec<&crate::model::PeerConnection> = dump
+                    .peer_connections
+                    .iter()
+                    .filter(|p| pc.as_deref().is_none_or(|id| p.id.as_str() == id))
+                    .collect();
+                if pcs.is_empty() {
+                    return Err(Failure::Usage(match pc {
+                        Some(id) => format!("{source} has no peer connection {id:?}"),
+                        None => format!("{source} has no peer connections to chart"),
+                    }));
+                }
+                std::fs::create_dir_all(&dir).map_err(|e| {
+                    Failure::Output(format!("cannot create {}: {e}", dir.display()))
+                })?;
+                let mut written = 0;
+                for p in pcs {
+                    for chart in crate::analyze::charts::default_charts(p) {
+                        let file = dir.join(format!(
+                            "{}_{}.png",
+                            export::png::file_safe(p.id.as_str()),
+                            chart.name
+                        ));
+                        export::png::write_chart(&chart, p.id.as_str(), &file, width, height)
+                            .map_err(Failure::Output)?;
+                        written += 1;
+                    }
+                }
+                eprintln!("wrote {written} charts to {}", dir.display());
             }
             Ok(())
         }

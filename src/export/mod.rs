@@ -1,4 +1,5 @@
 //! Outputs usable from both the command line and the viewer.
 
 pub mod csv;
+pub mod png;
 pub mod sdp;
