@@ -227,3 +227,46 @@ fn sdp_view_lists_descriptions_and_diffs_them() {
     h.get_by_role_and_label(Role::Button, "Copy SDP").click();
     h.run_steps(2);
 }
+
+#[test]
+fn two_dumps_on_the_command_line_open_side_by_side() {
+    let a = bundled("webrtc_internals_dump_v3_loopback_30s.gz");
+    let b = bundled("rtcstats-v3_loopback_30s.jsonl.br");
+    let mut h = harness(vec![
+        a.to_string_lossy().into_owned(),
+        b.to_string_lossy().into_owned(),
+    ]);
+    wait_loaded(&mut h);
+    h.run_steps(3);
+    assert!(h.state().state.compare.is_some());
+    h.get_by_label_contains("A: webrtc_internals_dump_v3_loopback_30s.gz 8-1");
+    h.get_by_label_contains("B: rtcstats-v3_loopback_30s.jsonl.br PC_0");
+    h.get_by_label("Summary");
+    h.get_by_label("setup time (to connected)");
+    h.get_by_label("inbound video frames per second median");
+    h.get_by_label("A stat of both, on the aligned time axis");
+    // Aligned by creation and by first connected, B's shift differs.
+    let shift = |h: &Harness<'_, RtcscopeApp>| {
+        let n = h.get_by_label_contains("B is shifted by");
+        n.value()
+            .or_else(|| n.accesskit_node().label())
+            .unwrap_or_default()
+    };
+    let by_creation = shift(&h);
+    h.get_by_label("first connected").click();
+    h.run_steps(3);
+    let by_connected = shift(&h);
+    assert_ne!(by_creation, by_connected);
+    h.get_by_label("manual offset").click();
+    h.run_steps(3);
+    assert_eq!(
+        h.state().state.compare.as_ref().unwrap().align,
+        rtcscope::ui::views::compare::AlignBy::Manual
+    );
+    // Closing returns to the connection views.
+    h.get_by_role_and_label(Role::Button, "Close comparison")
+        .click();
+    h.run_steps(3);
+    assert!(h.state().state.compare.is_none());
+    h.get_by_label("Peer connection 8-1");
+}

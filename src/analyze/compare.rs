@@ -328,6 +328,83 @@ fn quality_limited_seconds(value: &StatValue) -> Option<f64> {
     )
 }
 
+/// What identifies a report across two dumps (ids differ between them): its type, kind,
+/// mid, rid and SSRC.
+pub fn report_key(report: &Report) -> String {
+    let text = |n: &str| report.last_text(n).map(|v| v.as_text().into_owned());
+    let num = |n: &str| {
+        report
+            .series(n)
+            .and_then(|s| s.values.iter().rev().find(|v| !v.is_nan()).copied())
+            .map(|v| format!("{v}"))
+    };
+    let parts: Vec<String> = [
+        ("kind", text("kind")),
+        ("mid", text("mid").or_else(|| num("mid"))),
+        ("rid", text("rid")),
+        ("ssrc", num("ssrc")),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.map(|v| format!("{k}={v}")))
+    .collect();
+    format!("{} {}", report.report_type, parts.join(" "))
+}
+
+/// Reports of A and B matched by [`report_key`], then, among the rest of the same type and
+/// kind, in order (SSRCs differ between two calls): `(index in A, index in B)`.
+pub fn match_reports(a: &PeerConnection, b: &PeerConnection) -> Vec<(usize, usize)> {
+    let plotted = |r: &Report| {
+        matches!(
+            r.report_type.as_str(),
+            "inbound-rtp"
+                | "outbound-rtp"
+                | "remote-inbound-rtp"
+                | "remote-outbound-rtp"
+                | "candidate-pair"
+                | "transport"
+                | "media-source"
+                | "data-channel"
+        )
+    };
+    let mut used_b = vec![false; b.stats.reports.len()];
+    let mut pairs = Vec::new();
+    let mut unmatched_a = Vec::new();
+    for (i, ra) in a
+        .stats
+        .reports
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| plotted(r))
+    {
+        let key = report_key(ra);
+        match b
+            .stats
+            .reports
+            .iter()
+            .enumerate()
+            .position(|(j, rb)| !used_b[j] && report_key(rb) == key)
+        {
+            Some(j) => {
+                used_b[j] = true;
+                pairs.push((i, j));
+            }
+            None => unmatched_a.push(i),
+        }
+    }
+    let loose = |r: &Report| format!("{} {}", r.report_type, kind_of(r));
+    for i in unmatched_a {
+        let key = loose(&a.stats.reports[i]);
+        if let Some(j) = (0..b.stats.reports.len()).find(|&j| {
+            !used_b[j] && plotted(&b.stats.reports[j]) && loose(&b.stats.reports[j]) == key
+        }) {
+            used_b[j] = true;
+            pairs.push((i, j));
+        }
+    }
+    pairs.sort_unstable();
+    pairs
+}
+
 /// Which side a row's worse value is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Side {
@@ -366,8 +443,11 @@ fn number_row(
         )
     };
     let delta = a.zip(b).map(|(a, b)| b - a);
+    // Only a meaningful gap makes a side worse: within 5 % is the same call quality.
     let worse = match (a, b, higher_is_worse) {
-        (Some(a), Some(b), Some(h)) if a != b => Some(if (b > a) == h { Side::B } else { Side::A }),
+        (Some(a), Some(b), Some(h)) if (b - a).abs() > 0.05 * a.abs().max(b.abs()) => {
+            Some(if (b > a) == h { Side::B } else { Side::A })
+        }
         _ => None,
     };
     Row {
@@ -392,7 +472,13 @@ fn text_row(label: &str, a: &[String], b: &[String]) -> Row {
 /// The comparison table of A and B.
 pub fn compare(a: &SessionSummary, b: &SessionSummary) -> Vec<Row> {
     let mut rows = vec![
-        number_row("duration", "ms", a.duration_ms, b.duration_ms, None),
+        number_row(
+            "duration",
+            "s",
+            a.duration_ms.map(|d| d / 1000.0),
+            b.duration_ms.map(|d| d / 1000.0),
+            None,
+        ),
         text_row(
             "connection states",
             &a.connection_states,
@@ -503,6 +589,37 @@ mod tests {
     use super::*;
 
     #[test]
+    fn reports_match_across_two_calls() {
+        let load = |p: &str| {
+            crate::load::load(&format!("{}/{p}", env!("CARGO_MANIFEST_DIR")), None).unwrap()
+        };
+        let a = load("fixtures/webrtc_internals_dump_v3_loopback_30s.gz");
+        let b = load("fixtures/rtcstats-v3_loopback_30s.jsonl.br");
+        let (pa, pb) = (&a.peer_connections[0], &b.peer_connections[0]);
+        let pairs = match_reports(pa, pb);
+        // Every RTP stream of the internals dump finds its counterpart in the other recording
+        // (a separate session: different ids and SSRCs, the same scenario).
+        for t in ["outbound-rtp", "inbound-rtp"] {
+            let in_a = pa
+                .stats
+                .reports
+                .iter()
+                .filter(|r| r.report_type == t)
+                .count();
+            let matched = pairs
+                .iter()
+                .filter(|(i, _)| pa.stats.reports[*i].report_type == t)
+                .count();
+            assert_eq!(matched, in_a, "{t}");
+        }
+        for (i, j) in &pairs {
+            let (ra, rb) = (&pa.stats.reports[*i], &pb.stats.reports[*j]);
+            assert_eq!(ra.report_type, rb.report_type);
+            assert_eq!(kind_of(ra), kind_of(rb));
+        }
+    }
+
+    #[test]
     fn percentiles() {
         let v = [5.0, 1.0, 3.0, 2.0, 4.0, f64::NAN];
         assert_eq!(percentile(&v, 50.0), Some(3.0));
@@ -605,6 +722,24 @@ mod tests {
             Some(Side::B)
         );
         assert_eq!(row("inbound video frames per second p95").worse, None);
+        // Within 5 % is not worse.
+        let near = compare(
+            &SessionSummary {
+                setup_ms: Some(98.0),
+                ..SessionSummary::default()
+            },
+            &SessionSummary {
+                setup_ms: Some(100.0),
+                ..SessionSummary::default()
+            },
+        );
+        assert_eq!(
+            near.iter()
+                .find(|r| r.label == "setup time (to connected)")
+                .unwrap()
+                .worse,
+            None
+        );
     }
 
     #[test]

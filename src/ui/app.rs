@@ -37,6 +37,8 @@ pub enum Tab {
     Sdp,
     /// getUserMedia / getDisplayMedia requests of the dump.
     Media,
+    /// Two connections side by side.
+    Compare,
 }
 
 impl Tab {
@@ -59,6 +61,7 @@ impl Tab {
             Tab::Ice => "ICE",
             Tab::Sdp => "SDP",
             Tab::Media => "getUserMedia",
+            Tab::Compare => "Comparison",
         }
     }
 }
@@ -85,6 +88,10 @@ pub struct AppState {
     pub sdp: views::sdp::SdpState,
     /// Whether the warnings window is open.
     pub show_warnings: bool,
+    /// Two connections being compared.
+    pub compare: Option<views::compare::CompareState>,
+    /// The two sources to compare once both are loaded (`rtcscope A B`), in that order.
+    pub compare_on_load: Option<(String, String)>,
 }
 
 /// The eframe application.
@@ -114,6 +121,11 @@ impl RtcscopeApp {
                 ice: Default::default(),
                 sdp: Default::default(),
                 show_warnings: false,
+                compare: None,
+                compare_on_load: match sources.as_slice() {
+                    [a, b] => Some((a.clone(), b.clone())),
+                    _ => None,
+                },
             },
             loader: Loader::default(),
             dialog: None,
@@ -172,6 +184,27 @@ impl RtcscopeApp {
                 }
                 Err(e) => self.state.errors.push(e),
             }
+        }
+    }
+
+    /// With two sources on the command line, the comparison opens once both have loaded.
+    fn maybe_compare(&mut self) {
+        if self.loader.is_busy() {
+            return;
+        }
+        let s = &mut self.state;
+        let Some((a, b)) = s.compare_on_load.take() else {
+            return;
+        };
+        // Loads finish in any order: find each dump by its source.
+        let find = |src: &str| {
+            s.dumps
+                .iter()
+                .position(|d| d.source == src && !d.dump.peer_connections.is_empty())
+        };
+        if let (Some(ia), Some(ib)) = (find(&a), find(&b)) {
+            s.compare = Some(views::compare::CompareState::new((ia, 0), (ib, 0)));
+            s.tab = Tab::Compare;
         }
     }
 
@@ -356,6 +389,7 @@ impl eframe::App for RtcscopeApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
         self.collect_loads();
+        self.maybe_compare();
         self.collect_dialog(&ctx);
         if ctx.input_mut(|i| {
             i.consume_shortcut(&egui::KeyboardShortcut::new(

@@ -1,5 +1,6 @@
 //! One file per view. Each is a function of the shared [`AppState`] and a `Ui`.
 
+pub mod compare;
 pub mod ice;
 pub mod media;
 pub mod overview;
@@ -16,6 +17,28 @@ use crate::model::{PeerConnection, Timestamp};
 
 /// The central area: the selected connection's tabs, or a welcome when nothing is open.
 pub fn central(ui: &mut egui::Ui, state: &mut AppState) {
+    if state.tab == Tab::Compare
+        && let Some(mut c) = state.compare.take()
+    {
+        ui.horizontal(|ui| {
+            if ui
+                .selectable_label(false, "Back to the connection")
+                .clicked()
+            {
+                state.tab = Tab::Overview;
+            }
+        });
+        ui.separator();
+        if compare::show(ui, &state.dumps, &mut c) {
+            state.compare = Some(c);
+        } else {
+            state.tab = Tab::Overview;
+        }
+        return;
+    }
+    if state.tab == Tab::Compare {
+        state.tab = Tab::Overview;
+    }
     let Some((d, pc)) = state.selected else {
         welcome(ui, state);
         return;
@@ -25,6 +48,9 @@ pub fn central(ui: &mut egui::Ui, state: &mut AppState) {
         return;
     }
     ui.horizontal(|ui| {
+        if state.compare.is_some() && ui.selectable_label(false, "Comparison").clicked() {
+            state.tab = Tab::Compare;
+        }
         for tab in Tab::ALL {
             let enabled = pc.is_some() || tab == Tab::Media;
             ui.add_enabled_ui(enabled, |ui| {

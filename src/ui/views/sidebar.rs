@@ -14,8 +14,10 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
     }
     let mut select = None;
     let mut close = None;
+    let mut compare_with = None;
+    let all = &state.dumps;
     egui::ScrollArea::vertical().show(ui, |ui| {
-        for (d, open) in state.dumps.iter().enumerate() {
+        for (d, open) in all.iter().enumerate() {
             let dump = &open.dump;
             let header = egui::CollapsingHeader::new(egui::RichText::new(&open.name).strong())
                 .id_salt(("dump", d))
@@ -54,6 +56,20 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
                     if r.clicked() {
                         select = Some((d, Some(p), None));
                     }
+                    r.context_menu(|ui| {
+                        ui.menu_button("Compare with...", |ui| {
+                            for (d2, other) in all.iter().enumerate() {
+                                for (p2, pc2) in other.dump.peer_connections.iter().enumerate() {
+                                    if (d2, p2) != (d, p)
+                                        && ui.button(format!("{} {}", other.name, pc2.id)).clicked()
+                                    {
+                                        compare_with = Some(((d, p), (d2, p2)));
+                                        ui.close();
+                                    }
+                                }
+                            }
+                        });
+                    });
                 }
                 if dump.peer_connections.is_empty() && dump.component.is_none() {
                     ui.weak("no peer connections");
@@ -107,6 +123,10 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
             });
         }
     });
+    if let Some((a, b)) = compare_with {
+        state.compare = Some(crate::ui::views::compare::CompareState::new(a, b));
+        state.tab = Tab::Compare;
+    }
     if let Some((d, p, tab)) = select {
         state.selected = Some((d, p));
         match tab {
