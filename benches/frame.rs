@@ -72,6 +72,7 @@ fn median(mut v: Vec<f64>) -> f64 {
 fn frames(open: &OpenDump, height: f32, zoom: bool) -> f64 {
     let ctx = egui::Context::default();
     let mut state = StatsState::default();
+    let saver = rtcscope::ui::save::Saver::default();
     let screen = Rect::from_min_size(pos2(0.0, 0.0), vec2(1280.0, height));
     let mut times = Vec::new();
     for frame in 0..65 {
@@ -90,7 +91,7 @@ fn frames(open: &OpenDump, height: f32, zoom: bool) -> f64 {
         }
         let start = Instant::now();
         let output = ctx.run_ui(input, |ui| {
-            egui::CentralPanel::default().show(ui, |ui| show(ui, open, 0, &mut state));
+            egui::CentralPanel::default().show(ui, |ui| show(ui, open, 0, &mut state, &saver));
         });
         let primitives = ctx.tessellate(output.shapes, output.pixels_per_point);
         std::hint::black_box(primitives);

@@ -270,3 +270,74 @@ fn two_dumps_on_the_command_line_open_side_by_side() {
     assert!(h.state().state.compare.is_none());
     h.get_by_label("Peer connection 8-1");
 }
+
+#[test]
+fn the_viewer_saves_plots_as_png_and_series_as_csv() {
+    use rtcscope::ui::save::{SaveJob, Saver, all_plots};
+    let dump = common::load(&bundled("webrtc_internals_dump_v3_loopback_30s.gz"));
+    let pc = &dump.peer_connections[0];
+    let report = pc.stats.report("OT01V2276374674").unwrap();
+    let series = report.series("[bytesSent_in_bits/s]").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+
+    // A plot as the viewer saves it: its visible range, at 2x pixel density.
+    let chart = rtcscope::export::png::series_chart(
+        report,
+        series,
+        pc.created.unwrap().0,
+        Some((5.0, 25.0)),
+    );
+    assert!(
+        chart.lines[0]
+            .points
+            .iter()
+            .all(|(x, _)| (5000.0..=25000.0).contains(x))
+    );
+    let png = dir.path().join("plot.png");
+    Saver::write(
+        SaveJob::Png {
+            chart,
+            pc: "8-1".into(),
+            width: 2 * 900,
+            height: 2 * 126,
+        },
+        &png,
+    )
+    .unwrap();
+    let img = image::open(&png).unwrap().to_rgb8();
+    assert_eq!(img.dimensions(), (1800, 252));
+    let colours: std::collections::HashSet<[u8; 3]> = img.pixels().map(|p| p.0).collect();
+    assert!(colours.len() > 20, "blank: {} colours", colours.len());
+
+    // Its series as CSV, in the export --csv layout.
+    let csv = dir.path().join("series.csv");
+    let status = Saver::write(
+        SaveJob::Csv {
+            pc: "8-1".into(),
+            report: report.clone(),
+            series: Some(series.name.clone()),
+        },
+        &csv,
+    )
+    .unwrap();
+    assert!(status.starts_with("Saved "), "{status}");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.starts_with("pc,report_id,report_type,stat,timestamp_ms,value\n8-1,OT01V2276374674,outbound-rtp,[bytesSent_in_bits/s],"));
+    assert_eq!(text.lines().count(), series.sample_count() + 1);
+
+    // Export all plots: one PNG per plot the Stats view shows by default.
+    let mut charts = all_plots(pc);
+    assert!(charts.len() > 50, "{}", charts.len());
+    // Writing ten is enough to check the folder export (all of them is slow in a debug build).
+    charts.truncate(10);
+    let folder = dir.path().join("all");
+    Saver::write(
+        SaveJob::Folder {
+            pc: "8-1".into(),
+            charts,
+        },
+        &folder,
+    )
+    .unwrap();
+    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 10);
+}

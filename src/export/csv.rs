@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use crate::model::Dump;
+use crate::model::{Dump, Report};
 
 /// The header row.
 pub const HEADER: [&str; 6] = [
@@ -20,30 +20,60 @@ pub fn write_samples<W: Write>(dump: &Dump, out: W) -> io::Result<u64> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record(HEADER)?;
     let mut rows = 0u64;
-    let mut time = String::new();
-    let mut value = String::new();
     for pc in &dump.peer_connections {
         for report in &pc.stats.reports {
-            for series in &report.series {
-                for (t, v) in series.points(&report.timestamps) {
-                    time.clear();
-                    value.clear();
-                    format_number(&mut time, t.0);
-                    format_number(&mut value, v);
-                    w.write_record([
-                        pc.id.as_str(),
-                        report.id.as_str(),
-                        report.report_type.as_str(),
-                        series.name.as_str(),
-                        time.as_str(),
-                        value.as_str(),
-                    ])?;
-                    rows += 1;
-                }
-            }
+            rows += report_rows(&mut w, pc.id.as_str(), report, None)?;
         }
     }
     w.flush()?;
+    Ok(rows)
+}
+
+/// Writes the samples of one report, or of one of its series, in the same layout (header
+/// included): what the viewer saves from a plot. Returns the number of rows.
+pub fn write_report<W: Write>(
+    pc: &str,
+    report: &Report,
+    series: Option<&str>,
+    out: W,
+) -> io::Result<u64> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(HEADER)?;
+    let rows = report_rows(&mut w, pc, report, series)?;
+    w.flush()?;
+    Ok(rows)
+}
+
+fn report_rows<W: Write>(
+    w: &mut csv::Writer<W>,
+    pc: &str,
+    report: &Report,
+    only: Option<&str>,
+) -> io::Result<u64> {
+    let mut rows = 0u64;
+    let mut time = String::new();
+    let mut value = String::new();
+    for series in report
+        .series
+        .iter()
+        .filter(|s| only.is_none_or(|n| s.name == n))
+    {
+        for (t, v) in series.points(&report.timestamps) {
+            time.clear();
+            value.clear();
+            format_number(&mut time, t.0);
+            format_number(&mut value, v);
+            w.write_record([
+                pc,
+                report.id.as_str(),
+                report.report_type.as_str(),
+                series.name.as_str(),
+                time.as_str(),
+                value.as_str(),
+            ])?;
+            rows += 1;
+        }
+    }
     Ok(rows)
 }
 
@@ -60,6 +90,39 @@ mod tests {
     use crate::model::{
         PeerConnection, PeerConnectionId, Report, ReportId, Series, Stats, Timestamp,
     };
+
+    #[test]
+    fn one_report_or_one_series() {
+        let report = Report {
+            id: ReportId::from("OT"),
+            report_type: "outbound-rtp".into(),
+            timestamps: vec![Timestamp(1000.0), Timestamp(2000.0)],
+            series: vec![
+                Series {
+                    name: "a".into(),
+                    start: 0,
+                    values: vec![1.0, 2.0],
+                },
+                Series {
+                    name: "b".into(),
+                    start: 1,
+                    values: vec![3.0],
+                },
+            ],
+            attributes: vec![],
+        };
+        let mut out = Vec::new();
+        assert_eq!(write_report("PC_0", &report, None, &mut out).unwrap(), 3);
+        let mut out = Vec::new();
+        assert_eq!(
+            write_report("PC_0", &report, Some("b"), &mut out).unwrap(),
+            1
+        );
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "pc,report_id,report_type,stat,timestamp_ms,value\nPC_0,OT,outbound-rtp,b,2000,3\n"
+        );
+    }
 
     #[test]
     fn rows_in_series_then_time_order() {

@@ -7,8 +7,9 @@ use std::sync::Once;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
-use crate::analyze::charts::Chart;
+use crate::analyze::charts::{Chart, Line};
 use crate::analyze::plots::{GAP_MS, si};
+use crate::model::{Report, Series};
 
 static FONT: Once = Once::new();
 
@@ -33,6 +34,30 @@ const COLORS: [RGBColor; 8] = [
     RGBColor(227, 119, 194),
     RGBColor(127, 127, 127),
 ];
+
+/// A chart of one series of a report as the viewer plots it, over `x_range` (seconds since
+/// `origin`, epoch ms) when given.
+pub fn series_chart(
+    report: &Report,
+    series: &Series,
+    origin: f64,
+    x_range: Option<(f64, f64)>,
+) -> Chart {
+    let points: Vec<(f64, f64)> = series
+        .points(&report.timestamps)
+        .map(|(t, v)| (t.0 - origin, v))
+        .filter(|(x, _)| x_range.is_none_or(|(lo, hi)| *x >= lo * 1000.0 && *x <= hi * 1000.0))
+        .collect();
+    Chart {
+        name: "series",
+        title: format!("{} - {}", crate::analyze::plots::title(report), series.name),
+        unit: crate::analyze::plots::unit(&series.name),
+        lines: vec![Line {
+            label: series.name.clone(),
+            points,
+        }],
+    }
+}
 
 /// A peer connection id as a file-name part: anything but letters, digits, `-` and `_`
 /// becomes `_`.

@@ -90,6 +90,8 @@ pub struct AppState {
     pub show_warnings: bool,
     /// Two connections being compared.
     pub compare: Option<views::compare::CompareState>,
+    /// Background saves (PNG, CSV) and their last outcome.
+    pub saver: super::save::Saver,
     /// The two sources to compare once both are loaded (`rtcscope A B`), in that order.
     pub compare_on_load: Option<(String, String)>,
 }
@@ -122,6 +124,7 @@ impl RtcscopeApp {
                 sdp: Default::default(),
                 show_warnings: false,
                 compare: None,
+                saver: Default::default(),
                 compare_on_load: match sources.as_slice() {
                     [a, b] => Some((a.clone(), b.clone())),
                     _ => None,
@@ -299,6 +302,9 @@ impl RtcscopeApp {
                     ui.close();
                 }
             });
+            if let Some(status) = self.state.saver.status() {
+                ui.weak(status);
+            }
             let warnings: usize = self.state.dumps.iter().map(|d| d.dump.warnings.len()).sum();
             if warnings > 0
                 && ui

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod loader;
+pub mod save;
 pub mod views;
 
 pub use app::RtcscopeApp;

@@ -66,7 +66,9 @@ pub fn central(ui: &mut egui::Ui, state: &mut AppState) {
         (Tab::Media, _) => media::show(ui, &state.dumps[d]),
         (Tab::Overview, Some(p)) => overview::show(ui, &state.dumps[d], p),
         (Tab::Timeline, Some(p)) => timeline::show(ui, &state.dumps[d], p, &mut state.timeline),
-        (Tab::Stats, Some(p)) => stats::show(ui, &state.dumps[d], p, &mut state.stats),
+        (Tab::Stats, Some(p)) => {
+            stats::show(ui, &state.dumps[d], p, &mut state.stats, &state.saver)
+        }
         (Tab::Ice, Some(p)) => ice::show(ui, &state.dumps[d], p, &mut state.ice),
         (Tab::Sdp, Some(p)) => sdp::show(ui, &state.dumps[d], p, &mut state.sdp),
         _ => {}

@@ -57,6 +57,19 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
                         select = Some((d, Some(p), None));
                     }
                     r.context_menu(|ui| {
+                        if ui.button("Export all plots...").clicked() {
+                            let charts = crate::ui::save::all_plots(pc);
+                            let job = crate::ui::save::SaveJob::Folder {
+                                pc: pc.id.to_string(),
+                                charts,
+                            };
+                            state.saver.save(
+                                job,
+                                format!("{}_plots", crate::export::png::file_safe(pc.id.as_str())),
+                                ui.ctx(),
+                            );
+                            ui.close();
+                        }
                         ui.menu_button("Compare with...", |ui| {
                             for (d2, other) in all.iter().enumerate() {
                                 for (p2, pc2) in other.dump.peer_connections.iter().enumerate() {

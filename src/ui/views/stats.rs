@@ -103,7 +103,13 @@ const HEADER_H: f32 = 26.0;
 const PLOT_H: f32 = 150.0;
 
 /// Shows the stats of connection `p` of `open`.
-pub fn show(ui: &mut egui::Ui, open: &OpenDump, p: usize, state: &mut StatsState) {
+pub fn show(
+    ui: &mut egui::Ui,
+    open: &OpenDump,
+    p: usize,
+    state: &mut StatsState,
+    saver: &crate::ui::save::Saver,
+) {
     let Some(pc) = open.dump.peer_connections.get(p) else {
         return;
     };
@@ -167,7 +173,9 @@ pub fn show(ui: &mut egui::Ui, open: &OpenDump, p: usize, state: &mut StatsState
                         ui.strong(title);
                     }
                     Some(i) => {
-                        let x = plot_one(ui, &entries[i], origin, end, state, link, &markers, full);
+                        let (x, response) =
+                            plot_one(ui, &entries[i], origin, end, state, link, &markers, full);
+                        plot_menu(&response, &entries[i], pc.id.as_str(), origin, x, saver);
                         drawn_x = drawn_x.or(x);
                     }
                 });
@@ -281,7 +289,7 @@ fn format_x(x: f64, origin: f64, axis: TimeAxis) -> String {
     }
 }
 
-/// Draws one plot; returns the x range it showed.
+/// Draws one plot; returns the x range it showed, and the plot's response.
 #[allow(clippy::too_many_arguments)]
 fn plot_one(
     ui: &mut egui::Ui,
@@ -292,7 +300,7 @@ fn plot_one(
     link: Id,
     markers: &[(f64, String, Color32)],
     full: (f64, f64),
-) -> Option<(f64, f64)> {
+) -> (Option<(f64, f64)>, egui::Response) {
     let PlotEntry { report, series } = entry;
     let unit = plots::unit(&series.name);
     let label = if unit.is_empty() {
@@ -301,19 +309,19 @@ fn plot_one(
         format!("{} ({unit})", series.name)
     };
     let axis = state.time_axis;
-    let response = ui.horizontal(|ui| {
+    ui.horizontal(|ui| {
         let r = ui.label(egui::RichText::new(&label).small());
         if let Some(m) = plots::meaning(&series.name) {
             r.on_hover_text(m);
         }
     });
-    let _ = response;
     let mut shown = None;
     // Like webrtc-internals: a series that is never negative is drawn from zero.
     let from_zero = series.values.iter().all(|v| v.is_nan() || *v >= 0.0);
     let plot = Plot::new(("stat", report.id.as_str(), series.name.as_str()));
     let plot = if from_zero { plot.include_y(0.0) } else { plot };
-    plot.height(PLOT_H - 24.0)
+    let response = plot
+        .height(PLOT_H - 24.0)
         .link_axis(link, [true, false])
         .link_cursor(link, [true, false])
         .default_x_bounds(full.0, full.1)
@@ -374,7 +382,65 @@ fn plot_one(
                 );
             }
         });
-    shown
+    (shown, response.response)
+}
+
+/// The plot's context menu: save it as PNG (the visible range, at the screen's pixel
+/// density), or its series or whole report as CSV.
+fn plot_menu(
+    response: &egui::Response,
+    entry: &PlotEntry<'_>,
+    pc: &str,
+    origin: f64,
+    shown: Option<(f64, f64)>,
+    saver: &crate::ui::save::Saver,
+) {
+    use crate::ui::save::SaveJob;
+    let rect = response.rect;
+    response.context_menu(|ui| {
+        let ctx = ui.ctx().clone();
+        let safe = |s: &str| crate::export::png::file_safe(s);
+        let base = format!(
+            "{}_{}_{}",
+            safe(pc),
+            safe(entry.report.id.as_str()),
+            safe(&entry.series.name)
+        );
+        if ui.button("Save as PNG...").clicked() {
+            let ppp = ctx.pixels_per_point();
+            let chart = crate::export::png::series_chart(entry.report, entry.series, origin, shown);
+            let job = SaveJob::Png {
+                chart,
+                pc: pc.to_owned(),
+                width: (rect.width() * ppp) as u32,
+                height: (rect.height() * ppp).max(150.0) as u32,
+            };
+            saver.save(job, format!("{base}.png"), &ctx);
+            ui.close();
+        }
+        if ui.button("Save series as CSV...").clicked() {
+            let job = SaveJob::Csv {
+                pc: pc.to_owned(),
+                report: entry.report.clone(),
+                series: Some(entry.series.name.clone()),
+            };
+            saver.save(job, format!("{base}.csv"), &ctx);
+            ui.close();
+        }
+        if ui.button("Save report as CSV...").clicked() {
+            let job = SaveJob::Csv {
+                pc: pc.to_owned(),
+                report: entry.report.clone(),
+                series: None,
+            };
+            saver.save(
+                job,
+                format!("{}_{}.csv", safe(pc), safe(entry.report.id.as_str())),
+                &ctx,
+            );
+            ui.close();
+        }
+    });
 }
 
 fn band_color(name: &str, value: &str) -> Color32 {

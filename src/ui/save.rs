@@ -1,0 +1,140 @@
+//! Saving from the viewer: the native save dialog and the writing both run on a background
+//! thread, and the outcome comes back as a status line.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use crate::analyze::charts::Chart;
+use crate::model::Report;
+
+/// What to save.
+pub enum SaveJob {
+    /// One chart as a PNG of this size (pixels).
+    Png {
+        /// The chart.
+        chart: Chart,
+        /// The connection, for the title.
+        pc: String,
+        /// Width in pixels.
+        width: u32,
+        /// Height in pixels.
+        height: u32,
+    },
+    /// A report, or one of its series, as CSV in the `export --csv` layout.
+    Csv {
+        /// The connection id.
+        pc: String,
+        /// The report.
+        report: Report,
+        /// Only this series.
+        series: Option<String>,
+    },
+    /// Several charts as PNG files in a folder the user picks, named as given.
+    Folder {
+        /// The connection id.
+        pc: String,
+        /// `(file name, chart)`.
+        charts: Vec<(String, Chart)>,
+    },
+}
+
+/// Runs save jobs in the background and keeps the last outcome.
+#[derive(Default, Clone)]
+pub struct Saver {
+    status: Arc<Mutex<Option<String>>>,
+}
+
+impl Saver {
+    /// The outcome of the last save, if any.
+    pub fn status(&self) -> Option<String> {
+        self.status.lock().ok().and_then(|s| s.clone())
+    }
+
+    /// Asks where to save, then saves, off the UI thread.
+    pub fn save(&self, job: SaveJob, suggested: String, ctx: &egui::Context) {
+        let status = self.status.clone();
+        let ctx = ctx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("save".into())
+            .spawn(move || {
+                let dialog = rfd::FileDialog::new().set_file_name(&suggested);
+                let path = match &job {
+                    SaveJob::Folder { .. } => dialog.pick_folder(),
+                    _ => dialog.save_file(),
+                };
+                let Some(path) = path else { return };
+                let outcome = Self::write(job, &path);
+                if let Ok(mut s) = status.lock() {
+                    *s = Some(outcome.unwrap_or_else(|e| format!("Could not save: {e}")));
+                }
+                ctx.request_repaint();
+            });
+        if let Err(e) = spawned
+            && let Ok(mut s) = self.status.lock()
+        {
+            *s = Some(format!("Could not save: {e}"));
+        }
+    }
+
+    /// Writes `job` to `path` (a file, or a folder for [`SaveJob::Folder`]). Returns the
+    /// status line.
+    pub fn write(job: SaveJob, path: &Path) -> Result<String, String> {
+        match job {
+            SaveJob::Png {
+                chart,
+                pc,
+                width,
+                height,
+            } => {
+                crate::export::png::write_chart(&chart, &pc, path, width, height)?;
+                Ok(format!("Saved {}", path.display()))
+            }
+            SaveJob::Csv { pc, report, series } => {
+                let file =
+                    std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?;
+                let rows = crate::export::csv::write_report(
+                    &pc,
+                    &report,
+                    series.as_deref(),
+                    std::io::BufWriter::new(file),
+                )
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+                Ok(format!("Saved {rows} samples to {}", path.display()))
+            }
+            SaveJob::Folder { pc, charts } => {
+                std::fs::create_dir_all(path).map_err(|e| format!("{}: {e}", path.display()))?;
+                for (name, chart) in &charts {
+                    let file: PathBuf = path.join(name);
+                    crate::export::png::write_chart(chart, &pc, &file, 1200, 600)?;
+                }
+                Ok(format!(
+                    "Saved {} charts to {}",
+                    charts.len(),
+                    path.display()
+                ))
+            }
+        }
+    }
+}
+
+/// The charts of every plot the Stats view would show for `pc`, with their file names.
+pub fn all_plots(pc: &crate::model::PeerConnection) -> Vec<(String, Chart)> {
+    let origin = pc.created.map_or(0.0, |t| t.0);
+    let state = crate::ui::views::stats::StatsState::default();
+    crate::ui::views::stats::visible_plots(pc, &state)
+        .into_iter()
+        .flat_map(|(_, entries)| entries)
+        .map(|e| {
+            let name = format!(
+                "{}_{}_{}.png",
+                crate::export::png::file_safe(pc.id.as_str()),
+                crate::export::png::file_safe(e.report.id.as_str()),
+                crate::export::png::file_safe(&e.series.name)
+            );
+            (
+                name,
+                crate::export::png::series_chart(e.report, e.series, origin, None),
+            )
+        })
+        .collect()
+}
