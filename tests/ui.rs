@@ -263,6 +263,32 @@ fn two_dumps_on_the_command_line_open_side_by_side() {
         h.state().state.compare.as_ref().unwrap().align,
         rtcscope::ui::views::compare::AlignBy::Manual
     );
+    // Two plots with a shared y scale, then back to one.
+    // Below the summary table, out of the 800-px view: use the accessibility action.
+    h.get_by_label("two plots, shared y scale")
+        .click_accesskit();
+    h.run_steps(3);
+    assert!(h.state().state.compare.as_ref().unwrap().separate);
+    h.get_by_label("overlaid").click_accesskit();
+    h.run_steps(2);
+    // A file dropped on the comparison becomes B.
+    #[derive(Debug)]
+    struct Dropped(PathBuf);
+    impl egui::DroppedFile for Dropped {
+        fn path(&self) -> &std::path::Path {
+            &self.0
+        }
+        fn bytes(&self) -> Result<Vec<u8>, String> {
+            std::fs::read(&self.0).map_err(|e| e.to_string())
+        }
+    }
+    h.input_mut().dropped_files.push(Arc::new(Dropped(shared(
+        "recorded/rtcstats-jitsi_loopback_30s.jsonl",
+    ))));
+    h.step();
+    wait_loaded(&mut h);
+    h.run_steps(3);
+    h.get_by_label_contains("B: rtcstats-jitsi_loopback_30s.jsonl PC_0");
     // Closing returns to the connection views.
     h.get_by_role_and_label(Role::Button, "Close comparison")
         .click();
@@ -307,6 +333,13 @@ fn the_viewer_saves_plots_as_png_and_series_as_csv() {
     let img = image::open(&png).unwrap().to_rgb8();
     assert_eq!(img.dimensions(), (1800, 252));
     let colours: std::collections::HashSet<[u8; 3]> = img.pixels().map(|p| p.0).collect();
+    assert!(colours.len() > 20, "blank: {} colours", colours.len());
+
+    // "Copy image" draws the same chart into memory for the clipboard.
+    let chart = rtcscope::export::png::series_chart(report, series, pc.created.unwrap().0, None);
+    let rgb = rtcscope::export::png::render_rgb(&chart, "8-1", 640, 240).unwrap();
+    assert_eq!(rgb.len(), 640 * 240 * 3);
+    let colours: std::collections::HashSet<&[u8]> = rgb.chunks(3).collect();
     assert!(colours.len() > 20, "blank: {} colours", colours.len());
 
     // Its series as CSV, in the export --csv layout.

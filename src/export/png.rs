@@ -83,7 +83,29 @@ pub fn write_chart(
 ) -> Result<(), String> {
     register_font();
     let root = BitMapBackend::new(path, (width, height)).into_drawing_area();
-    let err = |e: &dyn std::fmt::Display| format!("{}: {e}", path.display());
+    draw(root, chart, pc_id).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Draws `chart` into an RGB buffer (`width * height * 3` bytes), for the clipboard.
+pub fn render_rgb(chart: &Chart, pc_id: &str, width: u32, height: u32) -> Result<Vec<u8>, String> {
+    register_font();
+    let mut buf = vec![0u8; width as usize * height as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut buf, (width, height)).into_drawing_area();
+        draw(root, chart, pc_id)?;
+    }
+    Ok(buf)
+}
+
+fn draw<DB: DrawingBackend>(
+    root: DrawingArea<DB, plotters::coord::Shift>,
+    chart: &Chart,
+    pc_id: &str,
+) -> Result<(), String>
+where
+    DB::ErrorType: 'static,
+{
+    let err = |e: &dyn std::fmt::Display| e.to_string();
     root.fill(&WHITE).map_err(|e| err(&e))?;
     let all = || chart.lines.iter().flat_map(|l| l.points.iter());
     let (mut x0, mut x1, mut y0, mut y1) =

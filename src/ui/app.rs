@@ -94,6 +94,8 @@ pub struct AppState {
     pub saver: super::save::Saver,
     /// The two sources to compare once both are loaded (`rtcscope A B`), in that order.
     pub compare_on_load: Option<(String, String)>,
+    /// A file dropped on the comparison: once loaded, it becomes B.
+    pub compare_b_on_load: Option<String>,
 }
 
 /// The eframe application.
@@ -125,6 +127,7 @@ impl RtcscopeApp {
                 show_warnings: false,
                 compare: None,
                 saver: Default::default(),
+                compare_b_on_load: None,
                 compare_on_load: match sources.as_slice() {
                     [a, b] => Some((a.clone(), b.clone())),
                     _ => None,
@@ -192,6 +195,19 @@ impl RtcscopeApp {
 
     /// With two sources on the command line, the comparison opens once both have loaded.
     fn maybe_compare(&mut self) {
+        if let Some(src) = self.state.compare_b_on_load.clone()
+            && let Some(d) = self
+                .state
+                .dumps
+                .iter()
+                .position(|d| d.source == src && !d.dump.peer_connections.is_empty())
+        {
+            self.state.compare_b_on_load = None;
+            if let Some(c) = &mut self.state.compare {
+                c.b = (d, 0);
+                c.pair = 0;
+            }
+        }
         if self.loader.is_busy() {
             return;
         }
@@ -257,7 +273,12 @@ impl RtcscopeApp {
             if path.as_os_str().is_empty() {
                 continue;
             }
-            self.open(path.to_string_lossy().into_owned(), &ctx);
+            let source = path.to_string_lossy().into_owned();
+            // Dropped on the comparison: it becomes B.
+            if self.state.tab == Tab::Compare && self.state.compare.is_some() {
+                self.state.compare_b_on_load = Some(source.clone());
+            }
+            self.open(source, &ctx);
         }
         if hovering {
             let rect = ctx.content_rect();

@@ -138,3 +138,12 @@ pub fn all_plots(pc: &crate::model::PeerConnection) -> Vec<(String, Chart)> {
         })
         .collect()
 }
+
+/// Puts `chart`, drawn at `width` x `height` pixels, on the clipboard.
+pub fn copy_chart(ctx: &egui::Context, chart: &Chart, pc: &str, width: u32, height: u32) {
+    if let Ok(rgb) = crate::export::png::render_rgb(chart, pc, width.max(200), height.max(150)) {
+        let image =
+            egui::ColorImage::from_rgb([width.max(200) as usize, height.max(150) as usize], &rgb);
+        ctx.copy_image(image);
+    }
+}

@@ -5,6 +5,7 @@
 use egui::{Color32, RichText};
 use egui_plot::{Legend, Line, Plot};
 
+use crate::analyze::charts::{Chart, Line as Curve};
 use crate::analyze::compare::{
     Alignment, Side, alignment_offset, compare, match_reports, report_key, summarize_session,
     zero_of,
@@ -12,7 +13,7 @@ use crate::analyze::compare::{
 use crate::analyze::plots::{decimate, si, unit};
 use crate::analyze::sdp::parse;
 use crate::analyze::sdp_diff::diff;
-use crate::model::PeerConnection;
+use crate::model::{PeerConnection, Report, Series};
 use crate::ui::app::OpenDump;
 
 /// How the two are aligned.
@@ -42,6 +43,8 @@ pub struct CompareState {
     pub pair: usize,
     /// The stat shown in the overlay.
     pub stat: String,
+    /// Two plots with a shared y scale instead of one overlaid plot.
+    pub separate: bool,
 }
 
 impl CompareState {
@@ -54,6 +57,7 @@ impl CompareState {
             manual_ms: 0.0,
             pair: 0,
             stat: String::new(),
+            separate: false,
         }
     }
 
@@ -72,7 +76,12 @@ fn get(dumps: &[OpenDump], at: (usize, usize)) -> Option<(&OpenDump, &PeerConnec
 }
 
 /// Shows the comparison. Returns false when the user closed it.
-pub fn show(ui: &mut egui::Ui, dumps: &[OpenDump], state: &mut CompareState) -> bool {
+pub fn show(
+    ui: &mut egui::Ui,
+    dumps: &[OpenDump],
+    state: &mut CompareState,
+    saver: &crate::ui::save::Saver,
+) -> bool {
     let (Some((da, a)), Some((db, b))) = (get(dumps, state.a), get(dumps, state.b)) else {
         ui.label("One of the compared dumps is no longer open.");
         return false;
@@ -121,7 +130,7 @@ pub fn show(ui: &mut egui::Ui, dumps: &[OpenDump], state: &mut CompareState) -> 
             ui.add_space(8.0);
             differences(ui, da, a, db, b);
             ui.add_space(8.0);
-            overlay(ui, a, b, state);
+            overlay(ui, a, b, state, saver);
         });
     keep
 }
@@ -144,7 +153,13 @@ fn summary_table(ui: &mut egui::Ui, a: &PeerConnection, b: &PeerConnection) {
                     if worse {
                         ui.label(RichText::new(format!("{text} (worse)")).color(bad));
                     } else {
-                        ui.add(egui::Label::new(text).truncate());
+                        // Long texts (state chains, candidate pairs) are cut, in full on hover.
+                        if text.len() > 48 {
+                            ui.add(egui::Label::new(text).truncate())
+                                .on_hover_text(text);
+                        } else {
+                            ui.label(text);
+                        }
                     }
                 };
                 cell(ui, &r.a, r.worse == Some(Side::A));
@@ -234,7 +249,13 @@ fn differences(
     }
 }
 
-fn overlay(ui: &mut egui::Ui, a: &PeerConnection, b: &PeerConnection, state: &mut CompareState) {
+fn overlay(
+    ui: &mut egui::Ui,
+    a: &PeerConnection,
+    b: &PeerConnection,
+    state: &mut CompareState,
+    saver: &crate::ui::save::Saver,
+) {
     let pairs = match_reports(a, b);
     ui.strong("A stat of both, on the aligned time axis");
     if pairs.is_empty() {
@@ -287,33 +308,130 @@ fn overlay(ui: &mut egui::Ui, a: &PeerConnection, b: &PeerConnection, state: &mu
     } else {
         format!("{} ({})", state.stat, unit(&state.stat))
     };
-    ui.label(label);
-    Plot::new(("compare overlay", state.pair, &state.stat))
-        .height(260.0)
-        .legend(Legend::default())
-        .y_axis_formatter(|m, _| si(m.value))
-        .x_axis_formatter(|m, _| format!("{:.0} s", m.value))
-        .show(ui, |plot_ui| {
-            let bounds = plot_ui.plot_bounds();
-            let range = if bounds.min()[0].is_finite() && bounds.max()[0] > bounds.min()[0] {
-                (bounds.min()[0], bounds.max()[0])
-            } else {
-                (-1e9, 1e9)
+    ui.horizontal(|ui| {
+        ui.label(label);
+        ui.radio_value(&mut state.separate, false, "overlaid");
+        ui.radio_value(&mut state.separate, true, "two plots, shared y scale");
+    });
+    // Both series on A's axis (seconds since A's zero), as a chart for saving and copying.
+    let to_line = |r: &Report, s: &Series, shift: f64, name: &str| Curve {
+        label: name.to_owned(),
+        points: s
+            .points(&r.timestamps)
+            .map(|(t, v)| (t.0 + shift - zero, v))
+            .collect(),
+    };
+    let chart = Chart {
+        name: "compare",
+        title: format!("{} - {}", report_key(ra), state.stat),
+        unit: unit(&state.stat),
+        lines: vec![to_line(ra, sa, 0.0, "A"), to_line(rb, sb, offset, "B")],
+    };
+    let link = egui::Id::unique(("compare x", state.a, state.b));
+    let stat = state.stat.clone();
+    let draw =
+        |ui: &mut egui::Ui, id: &str, lines: &[Drawn<'_>], y: Option<(f64, f64)>, height: f32| {
+            let plot = Plot::new((id, state.pair, &stat))
+                .height(height)
+                .legend(Legend::default())
+                .link_axis(link, [true, false])
+                .link_cursor(link, [true, false])
+                .y_axis_formatter(|m, _| si(m.value))
+                .y_axis_min_width(56.0)
+                .x_axis_formatter(|m, _| format!("{:.0} s", m.value));
+            let plot = match y {
+                Some((lo, hi)) => plot.include_y(lo).include_y(hi),
+                None => plot,
             };
-            let cols = plot_ui.transform().frame().width().max(1.0) as usize;
-            for seg in decimate(&ra.timestamps, sa, zero, 1000.0, range, cols) {
-                plot_ui.line(
-                    Line::new("A", seg)
-                        .color(Color32::from_rgb(90, 170, 250))
-                        .width(1.5),
-                );
+            plot.show(ui, |plot_ui| {
+                let bounds = plot_ui.plot_bounds();
+                let range = if bounds.min()[0].is_finite() && bounds.max()[0] > bounds.min()[0] {
+                    (bounds.min()[0], bounds.max()[0])
+                } else {
+                    (-1e9, 1e9)
+                };
+                let cols = plot_ui.transform().frame().width().max(1.0) as usize;
+                for d in lines {
+                    for seg in decimate(
+                        &d.report.timestamps,
+                        d.series,
+                        zero - d.shift,
+                        1000.0,
+                        range,
+                        cols,
+                    ) {
+                        plot_ui.line(Line::new(d.name, seg).color(d.color).width(1.5));
+                    }
+                }
+            })
+            .response
+        };
+    let line_a = Drawn {
+        report: ra,
+        series: sa,
+        shift: 0.0,
+        name: "A",
+        color: Color32::from_rgb(90, 170, 250),
+    };
+    let line_b = Drawn {
+        report: rb,
+        series: sb,
+        shift: offset,
+        name: "B",
+        color: Color32::from_rgb(250, 150, 60),
+    };
+    let responses = if state.separate {
+        // One y range for both, so that heights compare at a glance.
+        let (lo, hi) = sa
+            .values
+            .iter()
+            .chain(&sb.values)
+            .filter(|v| v.is_finite())
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
+                (l.min(*v), h.max(*v))
+            });
+        let y = (lo <= hi).then_some((lo.min(0.0), hi));
+        vec![
+            draw(ui, "compare A", &[line_a], y, 180.0),
+            draw(ui, "compare B", &[line_b], y, 180.0),
+        ]
+    } else {
+        vec![draw(ui, "compare overlay", &[line_a, line_b], None, 260.0)]
+    };
+    for response in responses {
+        let rect = response.rect;
+        response.context_menu(|ui| {
+            let ctx = ui.ctx().clone();
+            let ppp = ctx.pixels_per_point();
+            let (w, h) = (
+                (rect.width() * ppp) as u32,
+                (rect.height() * ppp).max(150.0) as u32,
+            );
+            let name = format!("compare_{}", crate::export::png::file_safe(&stat));
+            if ui.button("Save as PNG...").clicked() {
+                let job = crate::ui::save::SaveJob::Png {
+                    chart: chart.clone(),
+                    pc: "A vs B".into(),
+                    width: w,
+                    height: h,
+                };
+                saver.save(job, format!("{name}.png"), &ctx);
+                ui.close();
             }
-            for seg in decimate(&rb.timestamps, sb, zero - offset, 1000.0, range, cols) {
-                plot_ui.line(
-                    Line::new("B", seg)
-                        .color(Color32::from_rgb(250, 150, 60))
-                        .width(1.5),
-                );
+            if ui.button("Copy image").clicked() {
+                crate::ui::save::copy_chart(&ctx, &chart, "A vs B", w, h);
+                ui.close();
             }
         });
+    }
+}
+
+/// One series drawn in a comparison plot.
+struct Drawn<'a> {
+    report: &'a Report,
+    series: &'a Series,
+    /// Milliseconds added to its times to put them on A's axis.
+    shift: f64,
+    name: &'static str,
+    color: Color32,
 }

@@ -29,7 +29,7 @@ pub fn central(ui: &mut egui::Ui, state: &mut AppState) {
             }
         });
         ui.separator();
-        if compare::show(ui, &state.dumps, &mut c) {
+        if compare::show(ui, &state.dumps, &mut c, &state.saver) {
             state.compare = Some(c);
         } else {
             state.tab = Tab::Overview;

@@ -418,6 +418,18 @@ fn plot_menu(
             saver.save(job, format!("{base}.png"), &ctx);
             ui.close();
         }
+        if ui.button("Copy image").clicked() {
+            let ppp = ctx.pixels_per_point();
+            let chart = crate::export::png::series_chart(entry.report, entry.series, origin, shown);
+            crate::ui::save::copy_chart(
+                &ctx,
+                &chart,
+                pc,
+                (rect.width() * ppp) as u32,
+                (rect.height() * ppp).max(150.0) as u32,
+            );
+            ui.close();
+        }
         if ui.button("Save series as CSV...").clicked() {
             let job = SaveJob::Csv {
                 pc: pc.to_owned(),
