@@ -40,12 +40,6 @@ pub const DEFAULT_CHARTS: [&str; 8] = [
     "available_outgoing_bitrate",
 ];
 
-fn kind(r: &Report) -> String {
-    r.last_text("kind")
-        .map(|v| v.as_text().into_owned())
-        .unwrap_or_default()
-}
-
 fn label(r: &Report, prefix: &str) -> String {
     let ssrc = r
         .series("ssrc")
@@ -76,13 +70,13 @@ pub fn default_charts(pc: &PeerConnection) -> Vec<Chart> {
     let mut charts = Vec::new();
     for (name, media) in [("video_bitrate", "video"), ("audio_bitrate", "audio")] {
         let mut lines = Vec::new();
-        for r in reports("outbound-rtp").filter(|r| kind(r) == media) {
+        for r in reports("outbound-rtp").filter(|r| r.kind().unwrap_or_default() == media) {
             lines.push(Line {
                 label: label(r, "sent"),
                 points: points(r, "[bytesSent_in_bits/s]", origin, 1.0),
             });
         }
-        for r in reports("inbound-rtp").filter(|r| kind(r) == media) {
+        for r in reports("inbound-rtp").filter(|r| r.kind().unwrap_or_default() == media) {
             lines.push(Line {
                 label: label(r, "received"),
                 points: points(r, "[bytesReceived_in_bits/s]", origin, 1.0),
@@ -101,18 +95,10 @@ pub fn default_charts(pc: &PeerConnection) -> Vec<Chart> {
         let lost = r.series("packetsLost");
         let received = r.series("packetsReceived");
         if let (Some(_), Some(_)) = (lost, received) {
-            let dense = |n: &str| {
-                let mut v = vec![f64::NAN; r.timestamps.len()];
-                if let Some(s) = r.series(n) {
-                    for (i, x) in s.values.iter().enumerate() {
-                        if let Some(slot) = v.get_mut(s.start + i) {
-                            *slot = *x;
-                        }
-                    }
-                }
-                v
-            };
-            let (l, rc) = (dense("packetsLost"), dense("packetsReceived"));
+            let (l, rc) = (
+                r.dense("packetsLost").unwrap_or_default(),
+                r.dense("packetsReceived").unwrap_or_default(),
+            );
             let mut pts = Vec::new();
             for k in 1..r.timestamps.len() {
                 if let Some(p) = loss_percent(&l[k - 1..=k], &rc[k - 1..=k]).first() {
@@ -120,14 +106,18 @@ pub fn default_charts(pc: &PeerConnection) -> Vec<Chart> {
                 }
             }
             loss.push(Line {
-                label: format!("{} {}", label(r, "received"), kind(r)),
+                label: format!("{} {}", label(r, "received"), r.kind().unwrap_or_default()),
                 points: pts,
             });
         }
     }
     for r in reports("remote-inbound-rtp") {
         loss.push(Line {
-            label: format!("{} {} (remote report)", label(r, "sent"), kind(r)),
+            label: format!(
+                "{} {} (remote report)",
+                label(r, "sent"),
+                r.kind().unwrap_or_default()
+            ),
             points: points(r, "fractionLost", origin, 100.0),
         });
     }
@@ -140,13 +130,17 @@ pub fn default_charts(pc: &PeerConnection) -> Vec<Chart> {
     let mut jitter = Vec::new();
     for r in reports("inbound-rtp") {
         jitter.push(Line {
-            label: format!("{} {}", label(r, "received"), kind(r)),
+            label: format!("{} {}", label(r, "received"), r.kind().unwrap_or_default()),
             points: points(r, "jitter", origin, 1000.0),
         });
     }
     for r in reports("remote-inbound-rtp") {
         jitter.push(Line {
-            label: format!("{} {} (remote report)", label(r, "sent"), kind(r)),
+            label: format!(
+                "{} {} (remote report)",
+                label(r, "sent"),
+                r.kind().unwrap_or_default()
+            ),
             points: points(r, "jitter", origin, 1000.0),
         });
     }
@@ -159,7 +153,7 @@ pub fn default_charts(pc: &PeerConnection) -> Vec<Chart> {
     let mut rtt = Vec::new();
     for r in reports("remote-inbound-rtp") {
         rtt.push(Line {
-            label: format!("RTCP {} {}", label(r, "sent"), kind(r)),
+            label: format!("RTCP {} {}", label(r, "sent"), r.kind().unwrap_or_default()),
             points: points(r, "roundTripTime", origin, 1000.0),
         });
     }
@@ -181,7 +175,7 @@ pub fn default_charts(pc: &PeerConnection) -> Vec<Chart> {
     let mut fps = Vec::new();
     let mut res = Vec::new();
     for (t, prefix) in [("outbound-rtp", "sent"), ("inbound-rtp", "received")] {
-        for r in reports(t).filter(|r| kind(r) == "video") {
+        for r in reports(t).filter(|r| r.kind().unwrap_or_default() == "video") {
             fps.push(Line {
                 label: label(r, prefix),
                 points: points(r, "framesPerSecond", origin, 1.0),

@@ -149,28 +149,6 @@ fn series_values(report: &Report, name: &str) -> Vec<f64> {
     .unwrap_or_default()
 }
 
-fn dense(report: &Report, name: &str) -> Vec<f64> {
-    let mut out = vec![f64::NAN; report.timestamps.len()];
-    if let Some(s) = report.series(name) {
-        for (i, v) in s.values.iter().enumerate() {
-            if let Some(slot) = out.get_mut(s.start + i) {
-                *slot = *v;
-            }
-        }
-    }
-    out
-}
-
-fn kind_of(report: &Report) -> String {
-    match report
-        .last_text("kind")
-        .or_else(|| report.last_text("mediaType"))
-    {
-        Some(v) => v.as_text().into_owned(),
-        None => String::new(),
-    }
-}
-
 /// Summarises a connection for comparison.
 pub fn summarize_session(pc: &PeerConnection) -> SessionSummary {
     let span = super::time_span(pc);
@@ -199,7 +177,7 @@ pub fn summarize_session(pc: &PeerConnection) -> SessionSummary {
                 .stats
                 .reports
                 .iter()
-                .filter(|r| r.report_type == rtype && kind_of(r) == kind)
+                .filter(|r| r.report_type == rtype && r.kind().unwrap_or_default() == kind)
                 .collect();
             if reports.is_empty() {
                 continue;
@@ -222,7 +200,10 @@ pub fn summarize_session(pc: &PeerConnection) -> SessionSummary {
             }
             if dir == "inbound" {
                 d.loss_pct = Dist::of(&collect(&|r| {
-                    loss_percent(&dense(r, "packetsLost"), &dense(r, "packetsReceived"))
+                    loss_percent(
+                        &r.dense("packetsLost").unwrap_or_default(),
+                        &r.dense("packetsReceived").unwrap_or_default(),
+                    )
                 }));
                 d.jitter_ms = Dist::of(&collect(&|r| {
                     series_values(r, "jitter")
@@ -249,7 +230,10 @@ pub fn summarize_session(pc: &PeerConnection) -> SessionSummary {
                     .stats
                     .reports
                     .iter()
-                    .filter(|r| r.report_type == "remote-inbound-rtp" && kind_of(r) == kind)
+                    .filter(|r| {
+                        r.report_type == "remote-inbound-rtp"
+                            && r.kind().unwrap_or_default() == kind
+                    })
                     .collect();
                 let rcollect = |f: &dyn Fn(&Report) -> Vec<f64>| {
                     remote.iter().flat_map(|r| f(r)).collect::<Vec<f64>>()
@@ -391,7 +375,7 @@ pub fn match_reports(a: &PeerConnection, b: &PeerConnection) -> Vec<(usize, usiz
             None => unmatched_a.push(i),
         }
     }
-    let loose = |r: &Report| format!("{} {}", r.report_type, kind_of(r));
+    let loose = |r: &Report| format!("{} {}", r.report_type, r.kind().unwrap_or_default());
     for i in unmatched_a {
         let key = loose(&a.stats.reports[i]);
         if let Some(j) = (0..b.stats.reports.len()).find(|&j| {
@@ -615,7 +599,7 @@ mod tests {
         for (i, j) in &pairs {
             let (ra, rb) = (&pa.stats.reports[*i], &pb.stats.reports[*j]);
             assert_eq!(ra.report_type, rb.report_type);
-            assert_eq!(kind_of(ra), kind_of(rb));
+            assert_eq!(ra.kind().unwrap_or_default(), rb.kind().unwrap_or_default());
         }
     }
 

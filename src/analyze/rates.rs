@@ -127,18 +127,6 @@ fn defs(report_type: &str) -> &'static [Def] {
     }
 }
 
-/// A series as one value per report sample (`NaN` where missing).
-fn dense(report: &Report, name: &str) -> Option<Vec<f64>> {
-    let s = report.series(name)?;
-    let mut out = vec![f64::NAN; report.timestamps.len()];
-    for (i, v) in s.values.iter().enumerate() {
-        if let Some(slot) = out.get_mut(s.start + i) {
-            *slot = *v;
-        }
-    }
-    Some(out)
-}
-
 /// Computes one derived series, `None` when its inputs are absent or it never has a value.
 // Each step reads sample `k` and `k - 1` of several columns: index loops say that best.
 #[allow(clippy::needless_range_loop)]
@@ -149,7 +137,7 @@ fn compute(report: &Report, def: Def) -> Option<Series> {
     let delta = |v: &[f64], k: usize| v[k] - v[k - 1];
     match def {
         Rate(m) | Bits(m) => {
-            let v = dense(report, m)?;
+            let v = report.dense(m)?;
             for k in 1..n {
                 let dt = t[k] - t[k - 1];
                 if dt > 0.0 {
@@ -163,7 +151,7 @@ fn compute(report: &Report, def: Def) -> Option<Series> {
             }
         }
         Ratio(m, d) | RatioMs(m, d) => {
-            let (v, w) = (dense(report, m)?, dense(report, d)?);
+            let (v, w) = (report.dense(m)?, report.dense(d)?);
             for k in 1..n {
                 let dd = delta(&w, k);
                 if dd > 0.0 {
@@ -178,8 +166,8 @@ fn compute(report: &Report, def: Def) -> Option<Series> {
         }
         AudioRms => {
             let (e, d) = (
-                dense(report, "totalAudioEnergy")?,
-                dense(report, "totalSamplesDuration")?,
+                report.dense("totalAudioEnergy")?,
+                report.dense("totalSamplesDuration")?,
             );
             for k in 1..n {
                 let dd = delta(&d, k);
@@ -189,9 +177,9 @@ fn compute(report: &Report, def: Def) -> Option<Series> {
             }
         }
         InterFrameStDev => {
-            let sq = dense(report, "totalSquaredInterFrameDelay")?;
-            let sum = dense(report, "totalInterFrameDelay")?;
-            let frames = dense(report, "framesDecoded")?;
+            let sq = report.dense("totalSquaredInterFrameDelay")?;
+            let sum = report.dense("totalInterFrameDelay")?;
+            let frames = report.dense("framesDecoded")?;
             for k in 1..n {
                 let count = delta(&frames, k);
                 if count > 0.0 {
@@ -204,9 +192,9 @@ fn compute(report: &Report, def: Def) -> Option<Series> {
             }
         }
         FramesInFlight => {
-            let r = dense(report, "framesReceived")?;
-            let dec = dense(report, "framesDecoded")?;
-            let drop = dense(report, "framesDropped")?;
+            let r = report.dense("framesReceived")?;
+            let dec = report.dense("framesDecoded")?;
+            let drop = report.dense("framesDropped")?;
             for k in 0..n {
                 out[k] = r[k] - dec[k] - drop[k];
             }

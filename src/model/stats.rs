@@ -145,6 +145,26 @@ impl Report {
         self.attributes.iter().find(|a| a.name == name)
     }
 
+    /// Series `name` as one value per report sample (`NaN` where it has none), for
+    /// computations that pair samples by index.
+    pub fn dense(&self, name: &str) -> Option<Vec<f64>> {
+        let s = self.series(name)?;
+        let mut out = vec![f64::NAN; self.timestamps.len()];
+        for (i, v) in s.values.iter().enumerate() {
+            if let Some(slot) = out.get_mut(s.start + i) {
+                *slot = *v;
+            }
+        }
+        Some(out)
+    }
+
+    /// The media kind (`audio`, `video`) of an RTP report: `kind`, or the older `mediaType`.
+    pub fn kind(&self) -> Option<String> {
+        self.last_text("kind")
+            .or_else(|| self.last_text("mediaType"))
+            .map(|v| v.as_text().into_owned())
+    }
+
     /// The last value of the non-numeric property `name`, if any.
     pub fn last_text(&self, name: &str) -> Option<&StatValue> {
         self.attribute(name)?.changes.last().map(|(_, v)| v)
