@@ -2,14 +2,27 @@
 //! background loader both do.
 
 use crate::decode::{DecodeOptions, decode_reader};
-use crate::model::Dump;
+use crate::model::{Dump, Location, Warning};
+use crate::source::remote::RemoteOptions;
 use crate::source::{Progress, Source};
 
-/// Opens `arg` (a path, or `-`) and decodes it, reporting into `progress` when given.
-/// Errors name the source.
+/// Opens `arg` (a path, `-`, `s3://bucket/key` or an `https://` URL) with the default
+/// remote options, and decodes it. See [`load_with`].
 pub fn load(arg: &str, progress: Option<&Progress>) -> Result<Dump, String> {
+    load_with(arg, &RemoteOptions::default(), progress)
+}
+
+/// Opens `arg` and decodes it, reporting into `progress` when given. Errors name the source
+/// (with any pre-signed query redacted). A cached copy opened because the network failed
+/// is decoded with a warning that says so.
+pub fn load_with(
+    arg: &str,
+    remote: &RemoteOptions,
+    progress: Option<&Progress>,
+) -> Result<Dump, String> {
     let source = Source::parse(arg).map_err(|e| e.to_string())?;
-    let opened = source.open().map_err(|e| e.to_string())?;
+    // Errors name their source already (remote ones their target, redacted).
+    let opened = source.open(remote, progress).map_err(|e| e.to_string())?;
     let options = DecodeOptions {
         size_hint: opened.len,
         ..DecodeOptions::default()
@@ -18,13 +31,15 @@ pub fn load(arg: &str, progress: Option<&Progress>) -> Result<Dump, String> {
         Some(p) => decode_reader(p.wrap(opened.reader), &options),
         None => decode_reader(opened.reader, &options),
     };
-    result.map_err(|e| format!("{source}: {e}"))
-}
-
-/// The length of `arg` in bytes, when it is a file (for progress bars).
-pub fn source_len(arg: &str) -> Option<u64> {
-    match Source::parse(arg).ok()? {
-        Source::Path(p) => std::fs::metadata(p).ok().map(|m| m.len()),
-        Source::Stdin => None,
+    let mut dump = result.map_err(|e| format!("{source}: {e}"))?;
+    if let Some(w) = opened.warning {
+        dump.warnings.insert(
+            0,
+            Warning {
+                message: w,
+                location: Location::Input,
+            },
+        );
     }
+    Ok(dump)
 }

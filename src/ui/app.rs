@@ -4,13 +4,18 @@
 use std::sync::mpsc::{Receiver, channel};
 
 use super::loader::Loader;
+use super::remote::{Browser, RemoteSettings};
 use super::views;
 use crate::model::Dump;
+use crate::source::remote::RemoteOptions;
+use crate::source::{Source, human_bytes};
 
 /// How many recent files are remembered.
 const MAX_RECENT: usize = 12;
 /// Storage key of the recent-files list.
 const RECENT_KEY: &str = "recent_files";
+/// Storage key of the remote connection settings.
+const REMOTE_KEY: &str = "remote_settings";
 
 /// A decoded dump that is open in the window.
 pub struct OpenDump {
@@ -96,6 +101,12 @@ pub struct AppState {
     pub compare_on_load: Option<(String, String)>,
     /// A file dropped on the comparison: once loaded, it becomes B.
     pub compare_b_on_load: Option<String>,
+    /// Remote options from the command line (timeouts, CA bundle, cache).
+    pub remote_base: RemoteOptions,
+    /// Profile, region and endpoint as chosen in the window (persisted).
+    pub remote: RemoteSettings,
+    /// The "Open from S3 / URL" window.
+    pub browser: Browser,
 }
 
 /// The eframe application.
@@ -107,12 +118,31 @@ pub struct RtcscopeApp {
 }
 
 impl RtcscopeApp {
-    /// Creates the app and starts loading `sources`.
+    /// Creates the app and starts loading `sources`, with default remote options.
     pub fn new(cc: &eframe::CreationContext<'_>, sources: Vec<String>) -> Self {
+        Self::with_remote(cc, sources, RemoteOptions::default())
+    }
+
+    /// Creates the app and starts loading `sources`, reaching remote ones with `remote`
+    /// (the command line's options; a profile, region or endpoint given there wins over the
+    /// persisted settings).
+    pub fn with_remote(
+        cc: &eframe::CreationContext<'_>,
+        sources: Vec<String>,
+        remote: RemoteOptions,
+    ) -> Self {
         let recent = cc
             .storage
             .and_then(|s| eframe::get_value::<Vec<String>>(s, RECENT_KEY))
             .unwrap_or_default();
+        let from_cli = RemoteSettings::from_options(&remote);
+        let settings = if from_cli == RemoteSettings::default() {
+            cc.storage
+                .and_then(|s| eframe::get_value::<RemoteSettings>(s, REMOTE_KEY))
+                .unwrap_or_default()
+        } else {
+            from_cli
+        };
         let mut app = RtcscopeApp {
             state: AppState {
                 dumps: Vec::new(),
@@ -128,6 +158,9 @@ impl RtcscopeApp {
                 compare: None,
                 saver: Default::default(),
                 compare_b_on_load: None,
+                remote_base: remote,
+                remote: settings,
+                browser: Browser::default(),
                 compare_on_load: match sources.as_slice() {
                     [a, b] => Some((a.clone(), b.clone())),
                     _ => None,
@@ -144,7 +177,8 @@ impl RtcscopeApp {
 
     /// Starts loading a source in the background.
     pub fn open(&mut self, source: String, ctx: &egui::Context) {
-        self.loader.open(source, ctx);
+        let options = self.state.remote.options(&self.state.remote_base);
+        self.loader.open(source, &options, ctx);
     }
 
     /// Whether any source is still loading.
@@ -153,12 +187,17 @@ impl RtcscopeApp {
     }
 
     fn remember(&mut self, source: &str) {
-        if source == "-" {
-            return;
-        }
-        let path = std::fs::canonicalize(source)
-            .map(|p| p.to_string_lossy().into_owned())
-            .unwrap_or_else(|_| source.to_owned());
+        // Standard input cannot be opened again, and a pre-signed URL is a credential.
+        let path = match Source::parse(source) {
+            Ok(Source::Path(p)) => std::fs::canonicalize(&p)
+                .map(|p| p.to_string_lossy().into_owned())
+                .unwrap_or_else(|_| source.to_owned()),
+            Ok(other) => match other.persistable() {
+                Some(s) => s,
+                None => return,
+            },
+            Err(_) => return,
+        };
         self.state.recent.retain(|r| *r != path);
         self.state.recent.insert(0, path);
         self.state.recent.truncate(MAX_RECENT);
@@ -170,9 +209,8 @@ impl RtcscopeApp {
             match done.result {
                 Ok(dump) => {
                     self.remember(&done.source);
-                    let name = std::path::Path::new(&done.source)
-                        .file_name()
-                        .map_or_else(|| done.source.clone(), |n| n.to_string_lossy().into_owned());
+                    let name = Source::parse(&done.source)
+                        .map_or_else(|_| done.source.clone(), |s| s.file_name());
                     self.state.dumps.push(OpenDump {
                         source: done.source,
                         name,
@@ -305,6 +343,10 @@ impl RtcscopeApp {
                     self.open_dialog(&ctx);
                     ui.close();
                 }
+                if ui.button("Open from S3 / URL...").clicked() {
+                    self.state.browser.show_window(&self.state.remote_base);
+                    ui.close();
+                }
                 ui.menu_button("Open recent", |ui| {
                     if self.state.recent.is_empty() {
                         ui.label("(none yet)");
@@ -361,9 +403,13 @@ impl RtcscopeApp {
         let mut cancel = None;
         for (i, job) in self.loader.jobs().iter().enumerate() {
             ui.horizontal(|ui| {
-                ui.label(format!("Loading {}", job.source));
+                let verb = match Source::parse(&job.source) {
+                    Ok(s) if s.is_remote() => "Downloading",
+                    _ => "Loading",
+                };
+                ui.label(format!("{verb} {}", shown_source(&job.source)));
                 let read = job.progress.bytes_read();
-                let text = match job.total {
+                let text = match job.progress.total() {
                     Some(t) => format!("{} / {}", human_bytes(read), human_bytes(t)),
                     None => human_bytes(read),
                 };
@@ -398,20 +444,6 @@ impl RtcscopeApp {
     }
 }
 
-/// `12.3 MB`.
-pub fn human_bytes(n: u64) -> String {
-    let n = n as f64;
-    if n >= 1e9 {
-        format!("{:.2} GB", n / 1e9)
-    } else if n >= 1e6 {
-        format!("{:.1} MB", n / 1e6)
-    } else if n >= 1e3 {
-        format!("{:.0} kB", n / 1e3)
-    } else {
-        format!("{n} B")
-    }
-}
-
 impl eframe::App for RtcscopeApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
@@ -442,10 +474,24 @@ impl eframe::App for RtcscopeApp {
         if self.state.show_warnings {
             views::warnings::show(&ctx, &mut self.state);
         }
+        if self.state.browser.open {
+            let s = &mut self.state;
+            for source in
+                views::open_remote::show(&ctx, &mut s.browser, &mut s.remote, &s.remote_base)
+            {
+                self.open(source, &ctx);
+            }
+        }
         self.handle_drops(ui);
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, RECENT_KEY, &self.state.recent);
+        eframe::set_value(storage, REMOTE_KEY, &self.state.remote);
     }
+}
+
+/// A source as the window shows it: a pre-signed URL's query hidden.
+pub fn shown_source(source: &str) -> String {
+    Source::parse(source).map_or_else(|_| source.to_owned(), |s| s.to_string())
 }

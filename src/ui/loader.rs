@@ -6,6 +6,7 @@ use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
 use crate::model::Dump;
 use crate::source::Progress;
+use crate::source::remote::RemoteOptions;
 
 /// A load in progress.
 pub struct Job {
@@ -13,16 +14,14 @@ pub struct Job {
     pub source: String,
     /// Bytes read so far, and the cancel switch.
     pub progress: Progress,
-    /// Total bytes, when the source knows.
-    pub total: Option<u64>,
     rx: Receiver<Result<Dump, String>>,
 }
 
 impl Job {
     /// Fraction done, when the total is known.
     pub fn fraction(&self) -> Option<f32> {
-        self.total
-            .filter(|t| *t > 0)
+        self.progress
+            .total()
             .map(|t| (self.progress.bytes_read() as f64 / t as f64).min(1.0) as f32)
     }
 }
@@ -42,25 +41,28 @@ pub struct Loader {
 }
 
 impl Loader {
-    /// Starts loading `source` on a background thread; `ctx` is repainted when it is done.
-    pub fn open(&mut self, source: String, ctx: &egui::Context) {
+    /// Starts loading `source` on a background thread, reaching remote sources with
+    /// `remote`; `ctx` is repainted when it is done.
+    pub fn open(&mut self, source: String, remote: &RemoteOptions, ctx: &egui::Context) {
         let progress = Progress::default();
         let (tx, rx) = channel();
-        let total = crate::load::source_len(&source);
+        let remote = remote.clone();
         let thread_progress = progress.clone();
         let thread_source = source.clone();
         let ctx = ctx.clone();
         let spawned = std::thread::Builder::new()
-            .name(format!("load {source}"))
+            .name(format!("load {}", super::app::shown_source(&source)))
             .spawn(move || {
                 // Chrome's derived rates are computed here too, off the UI thread.
                 let result =
-                    crate::load::load(&thread_source, Some(&thread_progress)).map(|mut dump| {
-                        for pc in &mut dump.peer_connections {
-                            crate::analyze::rates::add_derived(&mut pc.stats);
-                        }
-                        dump
-                    });
+                    crate::load::load_with(&thread_source, &remote, Some(&thread_progress)).map(
+                        |mut dump| {
+                            for pc in &mut dump.peer_connections {
+                                crate::analyze::rates::add_derived(&mut pc.stats);
+                            }
+                            dump
+                        },
+                    );
                 // The receiver is gone only if the app closed meanwhile.
                 let _ = tx.send(result);
                 ctx.request_repaint();
@@ -71,7 +73,6 @@ impl Loader {
             self.jobs.push(Job {
                 source,
                 progress,
-                total,
                 rx,
             });
             return;
@@ -79,7 +80,6 @@ impl Loader {
         self.jobs.push(Job {
             source,
             progress,
-            total,
             rx,
         });
     }

@@ -3,13 +3,17 @@
 
 pub mod app;
 pub mod loader;
+pub mod remote;
 pub mod save;
 pub mod views;
 
 pub use app::RtcscopeApp;
 
-/// Opens the viewer window with `sources` loading, and runs until it is closed.
-pub fn run(sources: Vec<String>) -> Result<(), String> {
+use crate::source::remote::RemoteOptions;
+
+/// Opens the viewer window with `sources` loading (remote ones reached with `remote`, the
+/// command line's options), and runs until it is closed.
+pub fn run(sources: Vec<String>, remote: RemoteOptions) -> Result<(), String> {
     let persistence_path = directories::ProjectDirs::from("", "", "rtcscope")
         .map(|d| d.config_dir().join("viewer.ron"));
     let options = eframe::NativeOptions {
@@ -25,7 +29,7 @@ pub fn run(sources: Vec<String>) -> Result<(), String> {
     eframe::run_native(
         "rtcscope",
         options,
-        Box::new(move |cc| Ok(Box::new(RtcscopeApp::new(cc, sources)))),
+        Box::new(move |cc| Ok(Box::new(RtcscopeApp::with_remote(cc, sources, remote)))),
     )
     .map_err(|e| format!("cannot open the window: {e}"))
 }

@@ -3,6 +3,7 @@
 pub mod compare;
 pub mod ice;
 pub mod media;
+pub mod open_remote;
 pub mod overview;
 pub mod sdp;
 pub mod sidebar;

@@ -1,6 +1,8 @@
 //! The command line: argument parsing and dispatch. Logic lives in the library modules so
 //! that the viewer and the command line share it.
 
+pub mod remote;
+
 use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -11,6 +13,7 @@ use clap::{Parser, Subcommand};
 use crate::analyze::summary::{Summary, summarize};
 use crate::export;
 use crate::model::{Dump, Timestamp};
+use remote::{CacheAction, RemoteArgs};
 
 /// Command-line arguments.
 #[derive(Debug, Parser)]
@@ -25,8 +28,12 @@ pub struct Cli {
     /// What to do; without a command, the viewer opens.
     #[command(subcommand)]
     pub command: Option<Command>,
-    /// Dumps to open in the viewer (paths, or `-` for standard input).
+    /// Dumps to open in the viewer: paths, `-` for standard input, `s3://bucket/key`, or
+    /// `https://` URLs.
     pub sources: Vec<String>,
+    /// How to reach remote sources.
+    #[command(flatten)]
+    pub remote: RemoteArgs,
 }
 
 /// Subcommands.
@@ -53,6 +60,23 @@ pub enum Command {
         /// Print JSON.
         #[arg(long)]
         json: bool,
+    },
+    /// List S3 buckets (`s3://`), or the objects under a prefix (`s3://bucket/prefix/`).
+    Ls {
+        /// `s3://` for buckets, `s3://bucket[/prefix]` for objects.
+        uri: String,
+        /// List every object under the prefix, not only the first level.
+        #[arg(long, short)]
+        recursive: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show or clear the download cache of remote sources.
+    Cache {
+        /// What to do.
+        #[command(subcommand)]
+        action: CacheAction,
     },
     /// Write the numeric stats of a dump to a file.
     #[command(group(clap::ArgGroup::new("output").required(true).multiple(true).args(["csv", "png"])))]
@@ -97,7 +121,7 @@ pub fn main() -> ExitCode {
         }
     };
     let Some(command) = cli.command else {
-        return match crate::ui::run(cli.sources) {
+        return match crate::ui::run(cli.sources, cli.remote.options()) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("rtcscope: {e}");
@@ -105,7 +129,7 @@ pub fn main() -> ExitCode {
             }
         };
     };
-    match run(command) {
+    match run(command, &cli.remote) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Input(msg)) => {
             eprintln!("rtcscope: {msg}");
@@ -122,9 +146,13 @@ pub fn main() -> ExitCode {
     }
 }
 
-enum Failure {
+/// How a command failed, which decides the exit status.
+pub enum Failure {
+    /// The input could not be read or decoded.
     Input(String),
+    /// The output could not be written.
     Output(String),
+    /// The command line is wrong.
     Usage(String),
 }
 
@@ -135,15 +163,32 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String, Failure> {
 }
 
 /// Opens and decodes `arg`, with the source named in any error.
-pub fn load(arg: &str) -> Result<Dump, String> {
-    crate::load::load(arg, None)
+pub fn load(arg: &str, remote: &RemoteArgs) -> Result<Dump, String> {
+    crate::load::load_with(arg, &remote.options(), None)
 }
 
-fn run(command: Command) -> Result<(), Failure> {
+/// How a source is shown in output: as given, but with a pre-signed URL's query hidden.
+fn shown(arg: &str) -> String {
+    crate::source::Source::parse(arg).map_or_else(|_| arg.to_owned(), |s| s.to_string())
+}
+
+fn print(text: &str) -> Result<(), Failure> {
+    io::stdout()
+        .write_all(text.as_bytes())
+        .map_err(|e| Failure::Output(format!("cannot write to standard output: {e}")))
+}
+
+fn run(command: Command, remote: &RemoteArgs) -> Result<(), Failure> {
     match command {
+        Command::Ls {
+            uri,
+            recursive,
+            json,
+        } => print(&remote::ls(&uri, recursive, json, remote)?),
+        Command::Cache { action } => print(&remote::cache(action)?),
         Command::Inspect { source, json } => {
-            let dump = load(&source).map_err(Failure::Input)?;
-            let summary = summarize(&source, &dump);
+            let dump = load(&source, remote).map_err(Failure::Input)?;
+            let summary = summarize(&shown(&source), &dump);
             let text = if json {
                 let mut s = serde_json::to_string_pretty(&summary)
                     .map_err(|e| Failure::Output(e.to_string()))?;
@@ -162,7 +207,7 @@ fn run(command: Command) -> Result<(), Failure> {
             diff,
             json,
         } => {
-            let dump = load(&source).map_err(Failure::Input)?;
+            let dump = load(&source, remote).map_err(Failure::Input)?;
             let Some(conn) = dump.peer_connections.iter().find(|p| p.id.as_str() == pc) else {
                 let ids: Vec<&str> = dump
                     .peer_connections
@@ -170,7 +215,8 @@ fn run(command: Command) -> Result<(), Failure> {
                     .map(|p| p.id.as_str())
                     .collect();
                 return Err(Failure::Usage(format!(
-                    "{source} has no peer connection {pc:?} (it has: {})",
+                    "{} has no peer connection {pc:?} (it has: {})",
+                    shown(&source),
                     ids.join(", ")
                 )));
             };
@@ -207,7 +253,7 @@ fn run(command: Command) -> Result<(), Failure> {
             width,
             height,
         } => {
-            let dump = load(&source).map_err(Failure::Input)?;
+            let dump = load(&source, remote).map_err(Failure::Input)?;
             for w in &dump.warnings {
                 eprintln!("warning: {}: {}", w.location, w.message);
             }
@@ -232,8 +278,8 @@ fn run(command: Command) -> Result<(), Failure> {
                     .collect();
                 if pcs.is_empty() {
                     return Err(Failure::Usage(match pc {
-                        Some(id) => format!("{source} has no peer connection {id:?}"),
-                        None => format!("{source} has no peer connections to chart"),
+                        Some(id) => format!("{} has no peer connection {id:?}", shown(&source)),
+                        None => format!("{} has no peer connections to chart", shown(&source)),
                     }));
                 }
                 std::fs::create_dir_all(&dir).map_err(|e| {

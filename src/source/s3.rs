@@ -1,0 +1,442 @@
+//! S3 (and S3-compatible stores) through the official AWS SDK: the standard credential chain
+//! (environment, profiles, SSO, `credential_process`, instance and container roles), regions,
+//! custom endpoints with path-style addressing, listings, and streamed downloads that resume
+//! after a drop and land in the cache.
+//!
+//! The SDK is async; rtcscope's readers are not. Each [`S3Client`] owns a small
+//! current-thread tokio runtime and blocks on it, so the decoders keep reading a plain
+//! `Read`, and the runtime only runs while someone is waiting for bytes.
+
+use std::io::{self, Read};
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_config::BehaviorVersion;
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_sdk_s3::Client;
+use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_s3::primitives::ByteStream;
+use aws_smithy_http_client::tls;
+use bytes::Bytes;
+use tokio::runtime::Runtime;
+
+use super::cache::{Cache, Tee};
+use super::listing::{BucketInfo, Listing, MAX_LISTED, ObjectInfo};
+use super::remote::{RemoteError, RemoteOptions, Resuming};
+use super::uri::S3Uri;
+use super::{Opened, Progress, from_cache};
+use crate::decode::Cancelled;
+
+/// A connection to S3 (or a compatible store) with resolved configuration.
+#[derive(Clone)]
+pub struct S3Client {
+    rt: Arc<Runtime>,
+    client: Client,
+    profile: Option<String>,
+    /// Shown in errors, and part of the cache key so that the same bucket name at two
+    /// endpoints never shares entries.
+    endpoint: String,
+    read_timeout: Duration,
+    cache: Option<Cache>,
+}
+
+impl S3Client {
+    /// Resolves configuration (profile, region, endpoint) the way the AWS CLI does.
+    /// Credentials are looked up on the first request, so a missing or expired one is
+    /// reported by that request.
+    pub fn connect(options: &RemoteOptions) -> Result<S3Client, RemoteError> {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| RemoteError::Config(format!("cannot start the S3 runtime: {e}")))?;
+        let mut trust = tls::TrustStore::default();
+        if let Some(path) = &options.ca_bundle {
+            let pem = std::fs::read(path).map_err(|e| {
+                RemoteError::Config(format!("cannot read the CA bundle {}: {e}", path.display()))
+            })?;
+            trust = trust.with_pem_certificate(pem);
+        }
+        let tls_context = tls::TlsContext::builder()
+            .with_trust_store(trust)
+            .build()
+            .map_err(|e| RemoteError::Config(format!("bad CA bundle: {e}")))?;
+        let http = aws_smithy_http_client::Builder::new()
+            .tls_provider(tls::Provider::Rustls(
+                tls::rustls_provider::CryptoMode::Ring,
+            ))
+            .tls_context(tls_context)
+            .build_https();
+        let endpoint = options.effective_endpoint();
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .http_client(http)
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(options.connect_timeout)
+                    .read_timeout(options.read_timeout)
+                    .build(),
+            )
+            .retry_config(RetryConfig::standard().with_max_attempts(3));
+        if let Some(p) = &options.profile {
+            loader = loader.profile_name(p);
+        }
+        if let Some(r) = &options.region {
+            loader = loader.region(aws_config::Region::new(r.clone()));
+        }
+        if let Some(e) = &endpoint {
+            loader = loader.endpoint_url(e);
+        }
+        let sdk = rt.block_on(loader.load());
+        let mut conf = aws_sdk_s3::config::Builder::from(&sdk);
+        if options.path_style || endpoint.is_some() {
+            conf = conf.force_path_style(true);
+        }
+        if sdk.region().is_none() && endpoint.is_some() {
+            // S3-compatible stores ignore the region, but the signer needs one.
+            conf = conf.region(aws_config::Region::from_static("us-east-1"));
+        }
+        Ok(S3Client {
+            rt: Arc::new(rt),
+            client: Client::from_conf(conf.build()),
+            profile: options.profile.clone(),
+            endpoint: endpoint.unwrap_or_else(|| "aws".to_owned()),
+            read_timeout: options.read_timeout,
+            cache: options.cache.clone(),
+        })
+    }
+
+    /// The buckets the credentials can list (`s3:ListAllMyBuckets`).
+    pub fn list_buckets(&self) -> Result<Vec<BucketInfo>, RemoteError> {
+        self.rt.block_on(async {
+            let mut out = Vec::new();
+            let mut token = None;
+            loop {
+                let resp = self
+                    .client
+                    .list_buckets()
+                    .set_continuation_token(token)
+                    .send()
+                    .await
+                    .map_err(|e| self.error(e, "the bucket list", None))?;
+                out.extend(resp.buckets().iter().map(|b| BucketInfo {
+                    name: b.name().unwrap_or_default().to_owned(),
+                    created: b.creation_date().map(|d| d.secs()),
+                }));
+                token = resp.continuation_token().map(str::to_owned);
+                if token.is_none() {
+                    return Ok(out);
+                }
+            }
+        })
+    }
+
+    /// The objects under `uri.key` (a prefix). With `delimited`, only the level directly
+    /// under it, with sub-prefixes listed as folders.
+    pub fn list_objects(&self, uri: &S3Uri, delimited: bool) -> Result<Listing, RemoteError> {
+        let target = uri.to_string();
+        self.rt.block_on(async {
+            let mut listing = Listing::default();
+            let mut token = None;
+            loop {
+                let mut req = self
+                    .client
+                    .list_objects_v2()
+                    .bucket(&uri.bucket)
+                    .prefix(&uri.key)
+                    .set_continuation_token(token);
+                if delimited {
+                    req = req.delimiter("/");
+                }
+                let resp = req
+                    .send()
+                    .await
+                    .map_err(|e| self.error(e, &target, Some(&uri.bucket)))?;
+                listing
+                    .objects
+                    .extend(resp.contents().iter().map(|o| ObjectInfo {
+                        key: o.key().unwrap_or_default().to_owned(),
+                        size: o.size().unwrap_or(0).max(0) as u64,
+                        modified: o.last_modified().map(|d| d.secs()),
+                        etag: o.e_tag().map(str::to_owned),
+                    }));
+                listing.prefixes.extend(
+                    resp.common_prefixes()
+                        .iter()
+                        .filter_map(|p| p.prefix().map(str::to_owned)),
+                );
+                token = resp.next_continuation_token().map(str::to_owned);
+                if listing.objects.len() >= MAX_LISTED {
+                    listing.truncated = token.is_some();
+                    return Ok(listing);
+                }
+                if token.is_none() {
+                    return Ok(listing);
+                }
+            }
+        })
+    }
+
+    /// Opens an object for reading. A cached copy with the same ETag opens without
+    /// downloading (the server answers 304 to a conditional request); when the server cannot
+    /// be reached, the latest cached copy opens with a warning. Otherwise the body streams,
+    /// resuming after drops, and is stored in the cache as it goes.
+    pub fn open(&self, uri: &S3Uri, progress: Option<&Progress>) -> Result<Opened, RemoteError> {
+        let target = uri.to_string();
+        let origin = format!("{uri}@{}", self.endpoint);
+        let cached = self.cache.as_ref().and_then(|c| c.latest(&origin));
+        let first = self.rt.block_on(
+            self.client
+                .get_object()
+                .bucket(&uri.bucket)
+                .key(&uri.key)
+                .set_if_none_match(cached.as_ref().map(|c| c.etag.clone()))
+                .send(),
+        );
+        let out = match first {
+            Ok(out) => out,
+            Err(e) => {
+                if status_of(&e) == Some(304)
+                    && let Some(entry) = cached
+                {
+                    return from_cache(entry, None);
+                }
+                let err = self.error(e, &target, Some(&uri.bucket));
+                return match cached {
+                    Some(entry)
+                        if matches!(
+                            err,
+                            RemoteError::Unreachable { .. } | RemoteError::Timeout { .. }
+                        ) =>
+                    {
+                        from_cache(entry, Some(err))
+                    }
+                    _ => Err(err),
+                };
+            }
+        };
+        let len = out.content_length().map(|n| n.max(0) as u64);
+        let etag = out.e_tag().map(str::to_owned);
+        let body = Body {
+            rt: self.rt.clone(),
+            stream: out.body,
+            chunk: Bytes::new(),
+            progress: progress.cloned(),
+            timeout: self.read_timeout,
+        };
+        let reopen = {
+            let this = self.clone();
+            let uri = uri.clone();
+            let etag = etag.clone();
+            let progress = progress.cloned();
+            Box::new(move |offset: u64| this.reopen(&uri, etag.as_deref(), offset, &progress))
+        };
+        let resuming = Resuming::new(Box::new(body), len, target, reopen);
+        let writer = match (&self.cache, &etag) {
+            (Some(cache), Some(etag)) => cache.writer(&origin, etag, len).ok(),
+            _ => None,
+        };
+        Ok(Opened {
+            reader: Box::new(Tee::new(resuming, writer)),
+            len,
+            warning: None,
+        })
+    }
+
+    /// The rest of an object from `offset`, pinned to the ETag first seen.
+    fn reopen(
+        &self,
+        uri: &S3Uri,
+        etag: Option<&str>,
+        offset: u64,
+        progress: &Option<Progress>,
+    ) -> Result<Box<dyn Read + Send>, RemoteError> {
+        let target = uri.to_string();
+        let resp = self.rt.block_on(
+            self.client
+                .get_object()
+                .bucket(&uri.bucket)
+                .key(&uri.key)
+                .range(format!("bytes={offset}-"))
+                .set_if_match(etag.map(str::to_owned))
+                .send(),
+        );
+        match resp {
+            Ok(out) => Ok(Box::new(Body {
+                rt: self.rt.clone(),
+                stream: out.body,
+                chunk: Bytes::new(),
+                progress: progress.clone(),
+                timeout: self.read_timeout,
+            })),
+            Err(e) if status_of(&e) == Some(412) => Err(RemoteError::Changed { target }),
+            Err(e) => Err(self.error(e, &target, Some(&uri.bucket))),
+        }
+    }
+
+    /// Turns an SDK error into one that says what to do.
+    fn error<E>(
+        &self,
+        err: SdkError<E, aws_sdk_s3::config::http::HttpResponse>,
+        target: &str,
+        bucket: Option<&str>,
+    ) -> RemoteError
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        let profile = self.profile.clone();
+        let target = target.to_owned();
+        let lower = chain(&err).join(": ").to_ascii_lowercase();
+        let cause = innermost(&err);
+        match &err {
+            SdkError::ServiceError(se) => {
+                let status = se.raw().status().as_u16();
+                let code = se.err().code().unwrap_or_default().to_owned();
+                let region = se
+                    .raw()
+                    .headers()
+                    .get("x-amz-bucket-region")
+                    .map(str::to_owned);
+                match (code.as_str(), status) {
+                    ("NoSuchBucket", _) => RemoteError::NoSuchBucket {
+                        bucket: bucket.unwrap_or_default().to_owned(),
+                    },
+                    ("NoSuchKey", _) | ("NotFound", _) | (_, 404) => {
+                        RemoteError::NotFound { target }
+                    }
+                    (
+                        "InvalidAccessKeyId"
+                        | "SignatureDoesNotMatch"
+                        | "ExpiredToken"
+                        | "InvalidToken"
+                        | "TokenRefreshRequired",
+                        _,
+                    ) => RemoteError::BadCredentials { profile, code },
+                    ("PermanentRedirect" | "AuthorizationHeaderMalformed", _) | (_, 301) => {
+                        RemoteError::WrongRegion { target, region }
+                    }
+                    ("AccessDenied" | "AllAccessDisabled", _) | (_, 403) => {
+                        RemoteError::AccessDenied { target, profile }
+                    }
+                    _ => RemoteError::Status {
+                        target,
+                        status,
+                        detail: code,
+                    },
+                }
+            }
+            SdkError::TimeoutError(_) => RemoteError::Timeout {
+                target,
+                after: self.read_timeout,
+            },
+            SdkError::DispatchFailure(df) if df.is_timeout() => RemoteError::Timeout {
+                target,
+                after: self.read_timeout,
+            },
+            _ if lower.contains("sso")
+                && (lower.contains("expired") || lower.contains("token")) =>
+            {
+                RemoteError::SsoExpired { profile }
+            }
+            _ if lower.contains("no credentials")
+                || lower.contains("credentialsnotloaded")
+                || lower.contains("failed to load credentials")
+                || lower.contains("credentials provider was not enabled") =>
+            {
+                RemoteError::NoCredentials { profile }
+            }
+            _ if lower.contains("region") && lower.contains("missing") => RemoteError::NoRegion,
+            _ if lower.contains("certificate") || lower.contains("tls") => RemoteError::Tls {
+                target,
+                detail: cause.clone(),
+            },
+            SdkError::DispatchFailure(df) if df.is_io() => RemoteError::Unreachable {
+                endpoint: self.endpoint.clone(),
+                detail: cause.clone(),
+            },
+            SdkError::DispatchFailure(_) => RemoteError::Unreachable {
+                endpoint: self.endpoint.clone(),
+                detail: cause.clone(),
+            },
+            _ => RemoteError::Other {
+                target,
+                detail: cause.clone(),
+            },
+        }
+    }
+}
+
+/// The HTTP status of a service error, if the request got that far.
+fn status_of<E>(err: &SdkError<E, aws_sdk_s3::config::http::HttpResponse>) -> Option<u16> {
+    match err {
+        SdkError::ServiceError(se) => Some(se.raw().status().as_u16()),
+        SdkError::ResponseError(re) => Some(re.raw().status().as_u16()),
+        _ => None,
+    }
+}
+
+/// Every message of an error's source chain, outermost first. (The SDK's own
+/// `DisplayErrorContext` appends a Debug dump, which is noise for a user.)
+fn chain(err: &(dyn std::error::Error + 'static)) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = Some(err);
+    while let Some(e) = cur {
+        let m = e.to_string();
+        if !m.trim().is_empty() && out.last() != Some(&m) {
+            out.push(m);
+        }
+        cur = e.source();
+    }
+    out
+}
+
+/// The innermost reason: the part a user can act on ("Connection refused (os error 111)").
+fn innermost(err: &(dyn std::error::Error + 'static)) -> String {
+    chain(err).pop().unwrap_or_default()
+}
+
+/// A response body as a blocking reader. Waits in slices so that Cancel is noticed on a
+/// stalled connection, and gives up on silence after the read timeout.
+struct Body {
+    rt: Arc<Runtime>,
+    stream: ByteStream,
+    chunk: Bytes,
+    progress: Option<Progress>,
+    timeout: Duration,
+}
+
+impl Read for Body {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        const SLICE: Duration = Duration::from_millis(100);
+        let mut waited = Duration::ZERO;
+        while self.chunk.is_empty() {
+            if self.progress.as_ref().is_some_and(Progress::is_cancelled) {
+                return Err(io::Error::other(Cancelled));
+            }
+            if waited >= self.timeout {
+                return Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    format!("no data for {} s", self.timeout.as_secs()),
+                ));
+            }
+            let stream = &mut self.stream;
+            let next = self
+                .rt
+                .block_on(async { tokio::time::timeout(SLICE, stream.next()).await });
+            match next {
+                Err(_elapsed) => waited += SLICE,
+                Ok(None) => return Ok(0),
+                Ok(Some(Ok(bytes))) => self.chunk = bytes,
+                Ok(Some(Err(e))) => {
+                    return Err(io::Error::new(
+                        io::ErrorKind::ConnectionAborted,
+                        innermost(&e),
+                    ));
+                }
+            }
+        }
+        let n = buf.len().min(self.chunk.len());
+        buf[..n].copy_from_slice(&self.chunk[..n]);
+        let _ = self.chunk.split_to(n);
+        Ok(n)
+    }
+}
