@@ -1,10 +1,10 @@
 //! The command line's remote side: the connection options every command takes, `ls` for S3
 //! listings and `cache` for the download cache.
 
-use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::time::Duration;
 
+#[cfg(feature = "s3")]
 use serde::Serialize;
 
 use super::Failure;
@@ -71,12 +71,14 @@ pub enum CacheAction {
     Clear,
 }
 
+#[cfg(feature = "s3")]
 #[derive(Serialize)]
 struct BucketRow {
     name: String,
     created: Option<String>,
 }
 
+#[cfg(feature = "s3")]
 #[derive(Serialize)]
 struct ObjectRow {
     key: String,
@@ -88,6 +90,8 @@ struct ObjectRow {
 /// `rtcscope ls s3://[bucket[/prefix]]`.
 #[cfg(feature = "s3")]
 pub fn ls(uri: &str, recursive: bool, json: bool, remote: &RemoteArgs) -> Result<String, Failure> {
+    use std::fmt::Write as _;
+
     use crate::source::s3::S3Client;
     use crate::source::uri::S3Uri;
 
@@ -194,6 +198,7 @@ pub fn cache(action: CacheAction) -> Result<String, Failure> {
 }
 
 /// Unix seconds as `2026-11-26T09:30:00Z`.
+#[cfg(feature = "s3")]
 fn iso(secs: i64) -> String {
     chrono::DateTime::from_timestamp(secs, 0)
         .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())

@@ -52,12 +52,15 @@ impl RemoteOptions {
     /// The endpoint in force: the option, else `AWS_ENDPOINT_URL_S3`, else
     /// `AWS_ENDPOINT_URL`.
     pub fn effective_endpoint(&self) -> Option<String> {
-        self.endpoint_url.clone().or_else(|| {
-            ["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"]
-                .iter()
-                .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
-        })
+        self.endpoint_url.clone().or_else(env_endpoint)
     }
+}
+
+/// The S3 endpoint the environment sets: `AWS_ENDPOINT_URL_S3`, else `AWS_ENDPOINT_URL`.
+pub fn env_endpoint() -> Option<String> {
+    ["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
 }
 
 /// Why a remote source could not be listed or read. Each message says what to do next, and

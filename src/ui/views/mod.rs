@@ -80,7 +80,9 @@ fn welcome(ui: &mut egui::Ui, state: &AppState) {
     ui.vertical_centered(|ui| {
         ui.add_space(ui.available_height() / 4.0);
         ui.heading("rtcscope");
-        ui.label("Drop a webrtc-internals or rtcstats dump here, or use File > Open (Ctrl+O).");
+        ui.label(
+            "Drop a webrtc-internals or rtcstats dump here, or use File > Open (Ctrl+O) or File > Open from S3 / URL.",
+        );
         if !state.recent.is_empty() {
             ui.add_space(12.0);
             ui.label("Recent files are in File > Open recent.");

@@ -91,13 +91,11 @@ fn connection(ui: &mut egui::Ui, browser: &Browser, settings: &mut RemoteSetting
         );
     });
     ui.horizontal(|ui| {
-        labelled_text(
-            ui,
-            "Endpoint URL",
-            &mut settings.endpoint_url,
-            "AWS; or http://minio:9000 for S3-compatible stores",
-            300.0,
-        );
+        let hint = match crate::source::remote::env_endpoint() {
+            Some(e) => format!("{e} (from the environment)"),
+            None => "AWS; or http://minio:9000 for S3-compatible stores".to_owned(),
+        };
+        labelled_text(ui, "Endpoint URL", &mut settings.endpoint_url, &hint, 300.0);
         ui.checkbox(&mut settings.path_style, "Path-style addressing");
     });
     ui.weak(
