@@ -15,15 +15,8 @@ use servers::{Fault, Proxy, S3Server};
 
 #[test]
 fn cancel_stops_a_slow_s3_download_promptly() {
-    // SAFETY: this binary's only test sets them before any thread reads the environment.
-    unsafe {
-        std::env::set_var("AWS_ACCESS_KEY_ID", "test");
-        std::env::set_var("AWS_SECRET_ACCESS_KEY", "test");
-        std::env::set_var("AWS_REGION", "us-east-1");
-        std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
-        std::env::set_var("AWS_CONFIG_FILE", "/nonexistent");
-        std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent");
-    }
+    // SAFETY: this binary's only test, before it starts any thread.
+    unsafe { servers::use_test_credentials() };
     let s3 = S3Server::start("RTCSCOPE_TEST_S3_ENDPOINT", &[]);
     s3.bucket("rt-cancel");
     let path = common::bundled("webrtc_internals_dump_v3_loopback_30s.gz");

@@ -44,15 +44,8 @@ fn type_into(h: &mut Harness<'_, RtcscopeApp>, label: &str, text: &str) {
 
 #[test]
 fn open_a_url_then_browse_s3_and_open_several_objects() {
-    // SAFETY: this binary's only test sets them before any thread reads the environment.
-    unsafe {
-        std::env::set_var("AWS_ACCESS_KEY_ID", "test");
-        std::env::set_var("AWS_SECRET_ACCESS_KEY", "test");
-        std::env::set_var("AWS_REGION", "us-east-1");
-        std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
-        std::env::set_var("AWS_CONFIG_FILE", "/nonexistent");
-        std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent");
-    }
+    // SAFETY: this binary's only test, before it starts any thread.
+    unsafe { servers::use_test_credentials() };
     let internals =
         std::fs::read(common::bundled("webrtc_internals_dump_v3_loopback_30s.gz")).unwrap();
     let rtcstats = std::fs::read(common::bundled("rtcstats-v3-gumonly.jsonl")).unwrap();

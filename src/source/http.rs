@@ -11,7 +11,7 @@ use ureq::tls::{PemItem, RootCerts, TlsConfig};
 use super::cache::Tee;
 use super::remote::{RemoteError, RemoteOptions, Resuming};
 use super::uri::{WebUrl, scrub};
-use super::{Opened, Progress, from_cache, pump};
+use super::{Opened, Progress, from_cache, offline_fallback, pump};
 
 /// Opens a URL for reading, through the cache.
 pub fn open(
@@ -28,20 +28,7 @@ pub fn open(
     }
     let resp = match req.call() {
         Ok(r) => r,
-        Err(e) => {
-            let err = classify(e, url, options);
-            return match cached {
-                Some(entry)
-                    if matches!(
-                        err,
-                        RemoteError::Unreachable { .. } | RemoteError::Timeout { .. }
-                    ) =>
-                {
-                    from_cache(entry, Some(err))
-                }
-                _ => Err(err),
-            };
-        }
+        Err(e) => return offline_fallback(classify(e, url, options), cached),
     };
     let status = resp.status();
     if status == StatusCode::NOT_MODIFIED

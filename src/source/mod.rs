@@ -200,9 +200,26 @@ pub struct Opened {
     pub warning: Option<String>,
 }
 
+/// After a failed request: the latest cached copy when the server could not be reached at
+/// all (with a warning naming the reason), else the error.
+#[cfg(any(feature = "s3", feature = "https"))]
+fn offline_fallback(err: RemoteError, cached: Option<cache::Entry>) -> Result<Opened, RemoteError> {
+    match cached {
+        Some(entry)
+            if matches!(
+                err,
+                RemoteError::Unreachable { .. } | RemoteError::Timeout { .. }
+            ) =>
+        {
+            from_cache(entry, Some(err))
+        }
+        _ => Err(err),
+    }
+}
+
 /// Opens a cached object; with `offline`, the reason the server was not asked, which
 /// becomes a warning naming the copy's age.
-#[cfg_attr(not(any(feature = "s3", feature = "https")), allow(dead_code))]
+#[cfg(any(feature = "s3", feature = "https"))]
 fn from_cache(entry: cache::Entry, offline: Option<RemoteError>) -> Result<Opened, RemoteError> {
     let file = File::open(&entry.path).map_err(|e| RemoteError::Other {
         target: entry.origin.clone(),
@@ -224,6 +241,7 @@ fn from_cache(entry: cache::Entry, offline: Option<RemoteError>) -> Result<Opene
     })
 }
 
+#[cfg(any(feature = "s3", feature = "https"))]
 fn human_age(d: Duration) -> String {
     let s = d.as_secs();
     match s {
@@ -237,7 +255,7 @@ fn human_age(d: Duration) -> String {
 /// Moves a blocking body onto its own thread, 64 KiB at a time, so that the reader can give
 /// up on Cancel or after `timeout` of silence even while the network read is stuck. The
 /// thread ends at its next chunk once the reader is dropped.
-#[cfg_attr(not(feature = "https"), allow(dead_code))]
+#[cfg(any(feature = "s3", feature = "https"))]
 fn pump(
     mut body: Box<dyn Read + Send>,
     progress: Option<Progress>,
@@ -277,8 +295,10 @@ fn pump(
     }
 }
 
+#[cfg(any(feature = "s3", feature = "https"))]
 struct ErrReader(Option<io::Error>);
 
+#[cfg(any(feature = "s3", feature = "https"))]
 impl Read for ErrReader {
     fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
         match self.0.take() {
@@ -288,6 +308,7 @@ impl Read for ErrReader {
     }
 }
 
+#[cfg(any(feature = "s3", feature = "https"))]
 struct Pumped {
     rx: std::sync::mpsc::Receiver<io::Result<Vec<u8>>>,
     chunk: Vec<u8>,
@@ -297,6 +318,7 @@ struct Pumped {
     timeout: Duration,
 }
 
+#[cfg(any(feature = "s3", feature = "https"))]
 impl Read for Pumped {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         const SLICE: Duration = Duration::from_millis(100);

@@ -3,9 +3,9 @@
 //! custom endpoints with path-style addressing, listings, and streamed downloads that resume
 //! after a drop and land in the cache.
 //!
-//! The SDK is async; rtcscope's readers are not. Each [`S3Client`] owns a small
-//! current-thread tokio runtime and blocks on it, so the decoders keep reading a plain
-//! `Read`, and the runtime only runs while someone is waiting for bytes.
+//! The SDK is async; rtcscope's readers are not. Each [`S3Client`] owns a small tokio
+//! runtime (one worker thread) and blocks on it, so the decoders keep reading a plain
+//! `Read`.
 
 use std::io::{self, Read};
 use std::sync::Arc;
@@ -25,8 +25,7 @@ use super::cache::{Cache, Tee};
 use super::listing::{BucketInfo, Listing, MAX_LISTED, ObjectInfo};
 use super::remote::{RemoteError, RemoteOptions, Resuming};
 use super::uri::S3Uri;
-use super::{Opened, Progress, from_cache};
-use crate::decode::Cancelled;
+use super::{Opened, Progress, from_cache, offline_fallback, pump};
 
 /// A connection to S3 (or a compatible store) with resolved configuration.
 #[derive(Clone)]
@@ -46,7 +45,11 @@ impl S3Client {
     /// Credentials are looked up on the first request, so a missing or expired one is
     /// reported by that request.
     pub fn connect(options: &RemoteOptions) -> Result<S3Client, RemoteError> {
-        let rt = tokio::runtime::Builder::new_current_thread()
+        // One worker drives the sockets, so that a body read on the download thread and a
+        // resume request on the decoder thread never wait for each other.
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("s3 io")
             .enable_all()
             .build()
             .map_err(|e| RemoteError::Config(format!("cannot start the S3 runtime: {e}")))?;
@@ -200,29 +203,12 @@ impl S3Client {
                 {
                     return from_cache(entry, None);
                 }
-                let err = self.error(e, &target, Some(&uri.bucket));
-                return match cached {
-                    Some(entry)
-                        if matches!(
-                            err,
-                            RemoteError::Unreachable { .. } | RemoteError::Timeout { .. }
-                        ) =>
-                    {
-                        from_cache(entry, Some(err))
-                    }
-                    _ => Err(err),
-                };
+                return offline_fallback(self.error(e, &target, Some(&uri.bucket)), cached);
             }
         };
         let len = out.content_length().map(|n| n.max(0) as u64);
         let etag = out.e_tag().map(str::to_owned);
-        let body = Body {
-            rt: self.rt.clone(),
-            stream: out.body,
-            chunk: Bytes::new(),
-            progress: progress.cloned(),
-            timeout: self.read_timeout,
-        };
+        let body = self.body(out.body, progress.cloned());
         let reopen = {
             let this = self.clone();
             let uri = uri.clone();
@@ -230,7 +216,7 @@ impl S3Client {
             let progress = progress.cloned();
             Box::new(move |offset: u64| this.reopen(&uri, etag.as_deref(), offset, &progress))
         };
-        let resuming = Resuming::new(Box::new(body), len, target, reopen);
+        let resuming = Resuming::new(body, len, target, reopen);
         let writer = match (&self.cache, &etag) {
             (Some(cache), Some(etag)) => cache.writer(&origin, etag, len).ok(),
             _ => None,
@@ -261,16 +247,21 @@ impl S3Client {
                 .send(),
         );
         match resp {
-            Ok(out) => Ok(Box::new(Body {
-                rt: self.rt.clone(),
-                stream: out.body,
-                chunk: Bytes::new(),
-                progress: progress.clone(),
-                timeout: self.read_timeout,
-            })),
+            Ok(out) => Ok(self.body(out.body, progress.clone())),
             Err(e) if status_of(&e) == Some(412) => Err(RemoteError::Changed { target }),
             Err(e) => Err(self.error(e, &target, Some(&uri.bucket))),
         }
+    }
+
+    /// A response body as a reader that honours Cancel and the read timeout.
+    fn body(&self, stream: ByteStream, progress: Option<Progress>) -> Box<dyn Read + Send> {
+        let body = Body {
+            rt: self.rt.clone(),
+            stream,
+            chunk: Bytes::new(),
+            timeout: self.read_timeout,
+        };
+        pump(Box::new(body), progress, self.read_timeout)
     }
 
     /// Turns an SDK error into one that says what to do.
@@ -394,36 +385,28 @@ fn innermost(err: &(dyn std::error::Error + 'static)) -> String {
     chain(err).pop().unwrap_or_default()
 }
 
-/// A response body as a blocking reader. Waits in slices so that Cancel is noticed on a
-/// stalled connection, and gives up on silence after the read timeout.
+/// A response body as a blocking reader (run on [`pump`]'s thread, which handles Cancel).
 struct Body {
     rt: Arc<Runtime>,
     stream: ByteStream,
     chunk: Bytes,
-    progress: Option<Progress>,
     timeout: Duration,
 }
 
 impl Read for Body {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        const SLICE: Duration = Duration::from_millis(100);
-        let mut waited = Duration::ZERO;
         while self.chunk.is_empty() {
-            if self.progress.as_ref().is_some_and(Progress::is_cancelled) {
-                return Err(io::Error::other(Cancelled));
-            }
-            if waited >= self.timeout {
-                return Err(io::Error::new(
-                    io::ErrorKind::TimedOut,
-                    format!("no data for {} s", self.timeout.as_secs()),
-                ));
-            }
             let stream = &mut self.stream;
             let next = self
                 .rt
-                .block_on(async { tokio::time::timeout(SLICE, stream.next()).await });
+                .block_on(async { tokio::time::timeout(self.timeout, stream.next()).await });
             match next {
-                Err(_elapsed) => waited += SLICE,
+                Err(_elapsed) => {
+                    return Err(io::Error::new(
+                        io::ErrorKind::TimedOut,
+                        format!("no data for {} s", self.timeout.as_secs()),
+                    ));
+                }
                 Ok(None) => return Ok(0),
                 Ok(Some(Ok(bytes))) => self.chunk = bytes,
                 Ok(Some(Err(e))) => {

@@ -12,6 +12,25 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
+/// Puts moto's test credentials in this process's environment, and keeps the real
+/// `~/.aws` files and instance metadata out of it.
+///
+/// # Safety
+/// Only for a test binary with a single test that calls this before starting any thread.
+pub unsafe fn use_test_credentials() {
+    for (k, v) in [
+        ("AWS_ACCESS_KEY_ID", "test"),
+        ("AWS_SECRET_ACCESS_KEY", "test"),
+        ("AWS_REGION", "us-east-1"),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+        ("AWS_CONFIG_FILE", "/nonexistent"),
+        ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent"),
+    ] {
+        // SAFETY: the caller guarantees no other thread runs.
+        unsafe { std::env::set_var(k, v) };
+    }
+}
+
 /// A free port on 127.0.0.1.
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
