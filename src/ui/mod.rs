@@ -22,7 +22,8 @@ pub fn run(sources: Vec<String>, remote: RemoteOptions) -> Result<(), String> {
             .with_app_id("rtcscope")
             .with_inner_size([1280.0, 800.0])
             .with_min_inner_size([640.0, 400.0])
-            .with_drag_and_drop(true),
+            .with_drag_and_drop(true)
+            .with_icon(std::sync::Arc::new(window_icon())),
         persistence_path,
         ..Default::default()
     };
@@ -32,4 +33,22 @@ pub fn run(sources: Vec<String>, remote: RemoteOptions) -> Result<(), String> {
         Box::new(move |cc| Ok(Box::new(RtcscopeApp::with_remote(cc, sources, remote)))),
     )
     .map_err(|e| format!("cannot open the window: {e}"))
+}
+
+/// The app icon for the window and taskbar (the installers carry their own copies).
+fn window_icon() -> egui::IconData {
+    eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icons/rtcscope-256.png"))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_window_icon_is_the_bundled_png() {
+        let icon = super::window_icon();
+        assert_eq!((icon.width, icon.height), (256, 256));
+        assert_eq!(icon.rgba.len(), 256 * 256 * 4);
+        // Not blank: the background blue is there.
+        assert!(icon.rgba.chunks(4).any(|p| p[2] > 100 && p[3] == 255));
+    }
 }
