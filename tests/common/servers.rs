@@ -69,7 +69,7 @@ impl S3Server {
             };
         }
         let port = free_port();
-        let child = Command::new("moto_server")
+        let child = moto_command()
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             .envs(env.iter().copied())
             .stdout(Stdio::null())
@@ -77,8 +77,8 @@ impl S3Server {
             .spawn()
             .unwrap_or_else(|e| {
                 panic!(
-                    "the S3 tests need an S3-compatible server: set {env_var} to one, or install \
-                     moto_server with `pip install 'moto[server]'` ({e})"
+                    "the S3 tests need an S3-compatible server: set {env_var} to one, or \
+                     install moto_server with `pip install 'moto[server]'` ({e})"
                 )
             });
         wait_for(port, "moto_server");
@@ -141,6 +141,48 @@ impl S3Server {
         assert_eq!(s, 200, "{t}");
         t
     }
+}
+
+/// How to start moto: `moto_server` on PATH, else python3's `moto.server` module, else a
+/// virtualenv under `target/` that the first test to need it creates (so that `cargo test`
+/// works on a fresh machine with python3 and PyPI access).
+fn moto_command() -> Command {
+    let works = |cmd: &mut Command| {
+        cmd.stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if works(Command::new("moto_server").arg("--help")) {
+        return Command::new("moto_server");
+    }
+    if works(Command::new("python3").args(["-c", "import moto.server"])) {
+        let mut c = Command::new("python3");
+        c.args(["-m", "moto.server"]);
+        return c;
+    }
+    let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("target");
+    let venv = target.join("moto-venv");
+    let server = venv.join("bin/moto_server");
+    std::fs::create_dir_all(&target).unwrap();
+    // Tests run in parallel: one creates the environment, the others wait for it.
+    let lock = std::fs::File::create(target.join("moto-venv.lock")).unwrap();
+    lock.lock().unwrap();
+    if !server.exists() {
+        let ok = works(Command::new("python3").args(["-m", "venv"]).arg(&venv))
+            && works(Command::new(venv.join("bin/pip")).args([
+                "install",
+                "--quiet",
+                "moto[server]",
+            ]));
+        assert!(
+            ok,
+            "could not install moto into {}: install it with `pip install 'moto[server]'`",
+            venv.display()
+        );
+    }
+    drop(lock);
+    Command::new(server)
 }
 
 impl Drop for S3Server {
