@@ -323,7 +323,7 @@ impl S3Client {
                 target,
                 after: self.read_timeout,
             },
-            _ if lower.contains("sso")
+            _ if has_word(&lower, "sso")
                 && (lower.contains("expired") || lower.contains("token")) =>
             {
                 RemoteError::SsoExpired { profile }
@@ -363,6 +363,13 @@ fn status_of<E>(err: &SdkError<E, aws_sdk_s3::config::http::HttpResponse>) -> Op
         SdkError::ResponseError(re) => Some(re.raw().status().as_u16()),
         _ => None,
     }
+}
+
+/// Whether `word` occurs in `text` as a whole word ("sso" in "sso token", not in
+/// "associated").
+fn has_word(text: &str, word: &str) -> bool {
+    text.split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| w == word)
 }
 
 /// Every message of an error's source chain, outermost first. (The SDK's own
@@ -421,5 +428,20 @@ impl Read for Body {
         buf[..n].copy_from_slice(&self.chunk[..n]);
         let _ = self.chunk.split_to(n);
         Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_word;
+
+    #[test]
+    fn sso_errors_are_told_by_the_word() {
+        assert!(has_word("failed to load sso token: file not found", "sso"));
+        assert!(has_word("the sso_session (corp) token has expired", "sso"));
+        assert!(!has_word(
+            "no credentials associated with this token",
+            "sso"
+        ));
     }
 }
