@@ -8,10 +8,9 @@ use ureq::Agent;
 use ureq::http::{Response, StatusCode};
 use ureq::tls::{PemItem, RootCerts, TlsConfig};
 
-use super::cache::Tee;
 use super::remote::{RemoteError, RemoteOptions, Resuming};
 use super::uri::{WebUrl, scrub};
-use super::{Opened, Progress, from_cache, offline_fallback, pump};
+use super::{Opened, Progress, downloaded, from_cache, offline_fallback, pump};
 
 /// Opens a URL for reading, through the cache.
 pub fn open(
@@ -59,15 +58,13 @@ pub fn open(
         })
     };
     let resuming = Resuming::new(body, len, url.to_string(), reopen);
-    let writer = match (&options.cache, &etag) {
-        (Some(cache), Some(etag)) => cache.writer(&origin, etag, len).ok(),
-        _ => None,
-    };
-    Ok(Opened {
-        reader: Box::new(Tee::new(resuming, writer)),
+    Ok(downloaded(
+        resuming,
+        options.cache.as_ref(),
+        &origin,
+        etag.as_deref(),
         len,
-        warning: None,
-    })
+    ))
 }
 
 /// The rest of the body from `offset`: a `Range` request that only applies to the same

@@ -17,6 +17,7 @@ use std::io::{self, Read};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+#[cfg(any(feature = "s3", feature = "https"))]
 use std::time::{Duration, SystemTime};
 
 use crate::decode::Cancelled;
@@ -198,6 +199,27 @@ pub struct Opened {
     /// Something the user should know about where the bytes came from (a cached copy
     /// opened because the server was unreachable).
     pub warning: Option<String>,
+}
+
+/// A fresh download: the resuming body, stored into `cache` on the way when the server
+/// gave an ETag to key it by.
+#[cfg(any(feature = "s3", feature = "https"))]
+fn downloaded(
+    body: remote::Resuming,
+    cache: Option<&cache::Cache>,
+    origin: &str,
+    etag: Option<&str>,
+    len: Option<u64>,
+) -> Opened {
+    let writer = match (cache, etag) {
+        (Some(cache), Some(etag)) => cache.writer(origin, etag, len).ok(),
+        _ => None,
+    };
+    Opened {
+        reader: Box::new(cache::Tee::new(body, writer)),
+        len,
+        warning: None,
+    }
 }
 
 /// After a failed request: the latest cached copy when the server could not be reached at

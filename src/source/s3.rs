@@ -21,11 +21,11 @@ use aws_smithy_http_client::tls;
 use bytes::Bytes;
 use tokio::runtime::Runtime;
 
-use super::cache::{Cache, Tee};
+use super::cache::Cache;
 use super::listing::{BucketInfo, Listing, MAX_LISTED, ObjectInfo};
 use super::remote::{RemoteError, RemoteOptions, Resuming};
 use super::uri::S3Uri;
-use super::{Opened, Progress, from_cache, offline_fallback, pump};
+use super::{Opened, Progress, downloaded, from_cache, offline_fallback, pump};
 
 /// A connection to S3 (or a compatible store) with resolved configuration.
 #[derive(Clone)]
@@ -217,15 +217,13 @@ impl S3Client {
             Box::new(move |offset: u64| this.reopen(&uri, etag.as_deref(), offset, &progress))
         };
         let resuming = Resuming::new(body, len, target, reopen);
-        let writer = match (&self.cache, &etag) {
-            (Some(cache), Some(etag)) => cache.writer(&origin, etag, len).ok(),
-            _ => None,
-        };
-        Ok(Opened {
-            reader: Box::new(Tee::new(resuming, writer)),
+        Ok(downloaded(
+            resuming,
+            self.cache.as_ref(),
+            &origin,
+            etag.as_deref(),
             len,
-            warning: None,
-        })
+        ))
     }
 
     /// The rest of an object from `offset`, pinned to the ETag first seen.
