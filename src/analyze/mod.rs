@@ -5,7 +5,9 @@ pub mod charts;
 pub mod compare;
 pub mod ice;
 pub mod plots;
-pub mod rates;
+/// Chrome's derived rates live in the model (the internals decoder recomputes them); analysis
+/// reaches them here as before.
+pub use crate::model::rates;
 pub mod sdp;
 pub mod sdp_diff;
 pub mod states;

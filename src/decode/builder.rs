@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
+use super::clock_watch::ClockWatch;
 use super::normalize::{event_name, is_state_event, state_value};
 use super::sdp_sections;
 use super::stats_builder::StatsBuilder;
@@ -34,6 +35,8 @@ pub struct RawEvent {
 pub struct DumpBuilder {
     /// The dump under construction (format, client, warnings …).
     pub dump: Dump,
+    /// The line clock of line formats, for the clock-runs-backwards warning.
+    pub clock: ClockWatch,
     pcs: Vec<PcBuilder>,
     pc_index: HashMap<String, usize>,
     media: MediaMatcher,
@@ -154,6 +157,7 @@ impl DumpBuilder {
                 format,
                 ..Dump::default()
             },
+            clock: ClockWatch::default(),
             pcs: Vec::new(),
             pc_index: HashMap::new(),
             media: MediaMatcher::default(),
@@ -359,10 +363,12 @@ impl DumpBuilder {
     pub fn finish(self) -> Dump {
         let DumpBuilder {
             mut dump,
+            clock,
             pcs,
             media,
             ..
         } = self;
+        dump.warnings.extend(clock.warning());
         dump.get_user_media = media.requests;
         let mut finished: Vec<PeerConnection> = pcs
             .into_iter()

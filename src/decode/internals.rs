@@ -20,7 +20,7 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use super::builder::{DumpBuilder, RawEvent};
-use super::internals_series::{RawSeries, build_report_set};
+use super::internals_series::{EndAligned, RawSeries, build_report_set};
 use super::json_scan::{ScanError, Scanner};
 use super::stats_delta::timestamp_of;
 use super::timefmt::parse_locale_datetime;
@@ -65,6 +65,7 @@ struct PcResult {
     log: Vec<LogEntry>,
     stats: Stats,
     warnings: Vec<Warning>,
+    end_aligned: EndAligned,
 }
 
 /// The document outside `PeerConnections`.
@@ -214,7 +215,7 @@ fn decode_pc(chunk: PcChunk) -> PcResult {
         update_log,
         series,
     } = pc;
-    let (stats, series_warnings) = build_report_set(&chunk.id, series);
+    let (stats, series_warnings, end_aligned) = build_report_set(&chunk.id, series);
     warnings.extend(series_warnings);
     PcResult {
         index: chunk.index,
@@ -225,6 +226,7 @@ fn decode_pc(chunk: PcChunk) -> PcResult {
         constraints,
         stats,
         warnings,
+        end_aligned,
     }
 }
 
@@ -286,7 +288,9 @@ fn assemble(top: TopLevel, results: Vec<PcResult>) -> Result<Dump, DecodeError> 
         decode_media(&mut b, gum);
     }
     b.dump.client.metadata = members;
+    let mut end_aligned = EndAligned::default();
     for pc in results {
+        end_aligned.merge(pc.end_aligned);
         push_update_log(&mut b, &pc.id, pc.log);
         let parse_field = |s: Option<String>| {
             s.filter(|s| !s.is_empty())
@@ -301,6 +305,7 @@ fn assemble(top: TopLevel, results: Vec<PcResult>) -> Result<Dump, DecodeError> 
         b.set_stats(&pc.id, pc.stats);
         b.dump.warnings.extend(pc.warnings);
     }
+    b.dump.warnings.extend(end_aligned.warning());
     Ok(b.finish())
 }
 

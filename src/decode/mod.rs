@@ -3,9 +3,12 @@
 //! their location, and a cut or corrupt stream yields everything decoded before the fault.
 
 mod builder;
+mod clock_watch;
 mod compression;
 mod internals;
+mod internals_clock;
 mod internals_series;
+mod internals_values;
 mod jitsi_component;
 mod json_scan;
 mod lines;
@@ -24,7 +27,8 @@ use std::io::{self, Read};
 use crate::model::{Compression, Dump, Location, Warning};
 
 pub use builder::{carries_sdp, description_value};
-pub use internals_series::{parse_number, parse_values, split_key};
+pub use internals_series::split_key;
+pub use internals_values::{parse_number, parse_values};
 
 /// Limits applied while decoding.
 #[derive(Debug, Clone)]

@@ -127,6 +127,10 @@ impl LegacyReader {
             _ => None,
         };
         let value = it.next().unwrap_or(Value::Null);
+        // connectionInfo carries the server's time of writing, not the client's clock.
+        if name != "connectionInfo" {
+            b.clock.line(time, line);
+        }
         match name.as_str() {
             "connectionInfo" => {
                 absorb_connection_info(b, &value, Some(time));
@@ -140,6 +144,7 @@ impl LegacyReader {
                     b.warn("getstats without a connection id; skipped", location);
                     return;
                 };
+                b.clock.poll(&pc, time);
                 let state = self.stats.entry(pc.clone()).or_default();
                 match state.apply_legacy(value, self.dialect) {
                     Ok(()) => state.emit(b.stats(&pc, time), time, self.use_event_time),

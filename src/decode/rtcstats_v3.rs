@@ -85,6 +85,7 @@ impl V3Reader {
             ),
         }
         let time = self.clock;
+        b.clock.line(time, line);
         let mut items = items.into_iter();
         let method = items.next().unwrap_or(Value::Null);
         let pc = match items.next() {
@@ -106,6 +107,7 @@ impl V3Reader {
                 b.warn("getStats without a connection id; skipped", location);
                 return;
             };
+            b.clock.poll(&pc, time);
             let state = self.stats.entry(pc.clone()).or_default();
             match state.apply_v3(value) {
                 Ok(()) => {

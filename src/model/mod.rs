@@ -4,6 +4,7 @@
 //! the command line and the viewer) reads only this model.
 
 mod ids;
+pub mod rates;
 mod stats;
 mod time;
 

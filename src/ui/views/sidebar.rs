@@ -124,7 +124,10 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
                 if !dump.warnings.is_empty() {
                     ui.colored_label(
                         ui.visuals().warn_fg_color,
-                        format!("{} warnings", dump.warnings.len()),
+                        match dump.warnings.len() {
+                            1 => "1 warning".to_owned(),
+                            n => format!("{n} warnings"),
+                        },
                     );
                 }
             });

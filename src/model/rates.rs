@@ -1,8 +1,11 @@
 //! Chrome's derived metrics (the StatsRatesCalculator of webrtc-internals, FORMATS.md §6.1),
-//! computed for dumps that lack them, under the same bracketed names so that internals dumps,
-//! which already carry them, are not computed twice.
+//! under the same bracketed names: computed for dumps that lack them, and recomputed from the
+//! counters for webrtc-internals exports that carry them gappy.
+//!
+//! They sit in the model because they are part of what a stats dump says: the internals
+//! decoder recomputes Chrome's own series with them, and analysis adds the missing ones.
 
-use crate::model::{Report, Series, Stats};
+use super::{Report, Series, Stats};
 
 /// How one derived series is computed from two consecutive samples.
 #[derive(Debug, Clone, Copy)]
@@ -135,6 +138,9 @@ fn compute(report: &Report, def: Def) -> Option<Series> {
     let n = t.len();
     let mut out = vec![f64::NAN; n];
     let delta = |v: &[f64], k: usize| v[k] - v[k - 1];
+    // Chrome computes nothing between two reports with the same timestamp (a remote report
+    // not refreshed since the last poll), not even a ratio that needs no time.
+    let advanced = |k: usize| t[k] > t[k - 1];
     match def {
         Rate(m) | Bits(m) => {
             let v = report.dense(m)?;
@@ -154,7 +160,7 @@ fn compute(report: &Report, def: Def) -> Option<Series> {
             let (v, w) = (report.dense(m)?, report.dense(d)?);
             for k in 1..n {
                 let dd = delta(&w, k);
-                if dd > 0.0 {
+                if dd > 0.0 && advanced(k) {
                     let r = delta(&v, k) / dd;
                     out[k] = if matches!(def, RatioMs(..)) {
                         1000.0 * r
@@ -171,7 +177,7 @@ fn compute(report: &Report, def: Def) -> Option<Series> {
             );
             for k in 1..n {
                 let dd = delta(&d, k);
-                if dd > 0.0 {
+                if dd > 0.0 && advanced(k) {
                     out[k] = (delta(&e, k) / dd).sqrt();
                 }
             }
@@ -182,7 +188,7 @@ fn compute(report: &Report, def: Def) -> Option<Series> {
             let frames = report.dense("framesDecoded")?;
             for k in 1..n {
                 let count = delta(&frames, k);
-                if count > 0.0 {
+                if count > 0.0 && advanced(k) {
                     let ds = delta(&sum, k);
                     let variance = (delta(&sq, k) - ds * ds / count) / count;
                     if variance >= 0.0 {
@@ -220,6 +226,37 @@ pub fn derived_series(report: &Report) -> Vec<Series> {
         .filter(|d| report.series(&d.name()).is_none())
         .filter_map(|d| compute(report, *d))
         .collect()
+}
+
+/// Recomputes from their counters the derived series a dump already carries, in place.
+///
+/// webrtc-internals exports carry Chrome's own `[a/b]` ratios and `[x_in_bits/s]` rates. The
+/// ratios are written only when `b` changes, so they are gappy and can be placed only by their
+/// window (FORMATS.md §4.3); from the counters they are exact, at the exact poll times. A
+/// carried series whose counters are absent is kept as Chrome wrote it. Returns how many
+/// series were replaced.
+pub fn recompute_carried(stats: &mut Stats) -> usize {
+    stats
+        .reports
+        .iter_mut()
+        .map(|r| recompute_report(r).len())
+        .sum()
+}
+
+/// [`recompute_carried`] for one report. Returns the names of the series replaced.
+pub fn recompute_report(report: &mut Report) -> Vec<String> {
+    let mut replaced = Vec::new();
+    for def in defs(&report.report_type) {
+        let name = def.name();
+        let Some(at) = report.series.iter().position(|s| s.name == name) else {
+            continue;
+        };
+        if let Some(fresh) = compute(report, *def) {
+            report.series[at] = fresh;
+            replaced.push(name);
+        }
+    }
+    replaced
 }
 
 /// Adds the missing derived series to every report. Returns how many were added.
@@ -337,9 +374,10 @@ mod tests {
                 ("totalSamplesDuration", &[0.0, 1.0, 2.0, 3.0]),
             ],
         );
+        // The last report repeats the previous timestamp: nothing, as in Chrome.
         assert!(same(
             &values(&r, "[Audio_Level_in_RMS]"),
-            &[f64::NAN, 0.5, 0.0, 0.5]
+            &[f64::NAN, 0.5, 0.0, f64::NAN]
         ));
         r.series.push(Series {
             name: "[Audio_Level_in_RMS]".into(),
@@ -353,40 +391,92 @@ mod tests {
         assert_eq!(add_derived(&mut stats), 0);
     }
 
-    /// On the recorded internals dump, recomputing Chrome's own series from the raw counters
-    /// gives Chrome's values.
-    #[test]
-    fn matches_chrome_on_the_recorded_dump() {
+    /// Chrome's own derived series in the recorded internals export, read from the raw JSON
+    /// (the oracle, independent of our decoder): `(connection, report id, name, numeric values
+    /// in order)`.
+    fn chromes_derived_series() -> Vec<(String, String, String, Vec<f64>)> {
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/fixtures/webrtc_internals_dump_v3_loopback_30s.gz"
         );
-        let dump = crate::load::load(path, None).unwrap();
-        let pc = &dump.peer_connections[0];
-        let mut checked = 0;
-        for report in pc
-            .stats
-            .reports
-            .iter()
-            .filter(|r| r.report_type == "outbound-rtp")
-        {
-            let Some(chrome) = report.series("[bytesSent_in_bits/s]") else {
-                continue;
-            };
-            let mut stripped = report.clone();
-            stripped.series.retain(|s| !s.name.starts_with('['));
-            let ours = compute(&stripped, Bits("bytesSent")).unwrap();
-            for (t, v) in chrome.points(&report.timestamps) {
-                let i = report.timestamps.iter().position(|x| *x == t).unwrap();
-                let mine = ours.values[i - ours.start];
-                assert!(
-                    (mine - v).abs() <= 1.0,
-                    "{}: {mine} vs Chrome {v}",
-                    report.id
-                );
-                checked += 1;
+        let file = std::fs::File::open(path).unwrap();
+        let doc: serde_json::Value =
+            serde_json::from_reader(flate2::read::GzDecoder::new(file)).unwrap();
+        let mut out = Vec::new();
+        for (pc_id, pc) in doc["PeerConnections"].as_object().unwrap() {
+            for (key, series) in pc["stats"].as_object().unwrap() {
+                let Some((id, name)) = crate::decode::split_key(key) else {
+                    continue;
+                };
+                let Some(values) = series["values"].as_str() else {
+                    continue;
+                };
+                let values: Vec<serde_json::Value> = serde_json::from_str(values).unwrap();
+                let numbers: Vec<f64> = values
+                    .iter()
+                    .filter_map(serde_json::Value::as_f64)
+                    .collect();
+                if name.starts_with('[') && !numbers.is_empty() {
+                    out.push((pc_id.clone(), id.to_owned(), name.to_owned(), numbers));
+                }
             }
         }
-        assert!(checked > 20, "{checked}");
+        out
+    }
+
+    /// The decoder recomputes Chrome's own derived series from the raw counters: the same
+    /// values Chrome wrote, in the same order (rates within 1 bit/s, since Chrome rounds), each
+    /// at a poll where its denominator (or the clock) moved.
+    #[test]
+    fn recomputed_series_carry_chromes_values() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/webrtc_internals_dump_v3_loopback_30s.gz"
+        );
+        let file = std::fs::File::open(path).unwrap();
+        let dump =
+            crate::decode::decode_reader(file, &crate::decode::DecodeOptions::default()).unwrap();
+        let mut checked = std::collections::BTreeSet::new();
+        for (pc, id, name, chrome) in chromes_derived_series() {
+            let report = dump
+                .peer_connections
+                .iter()
+                .find(|p| p.id.as_str() == pc)
+                .and_then(|p| p.stats.report(&id))
+                .unwrap();
+            let Some(def) = defs(&report.report_type).iter().find(|d| d.name() == name) else {
+                continue;
+            };
+            let ours: Vec<f64> = report
+                .series(&name)
+                .unwrap()
+                .points(&report.timestamps)
+                .map(|p| p.1)
+                .collect();
+            assert_eq!(ours.len(), chrome.len(), "{id} {name}");
+            let tolerance = if matches!(def, Bits(_)) { 1.0 } else { 1e-9 };
+            for (a, b) in ours.iter().zip(&chrome) {
+                assert!(
+                    (a - b).abs() <= tolerance * b.abs().max(1.0),
+                    "{id} {name}: {a} vs Chrome {b}"
+                );
+            }
+            if let Ratio(_, d) | RatioMs(_, d) = def {
+                let count = report.dense(d).unwrap();
+                for (t, _) in report.series(&name).unwrap().points(&report.timestamps) {
+                    let k = report.timestamps.iter().position(|x| *x == t).unwrap();
+                    assert!(count[k] > count[k - 1], "{id} {name} at {k}");
+                }
+            }
+            checked.insert(name);
+        }
+        for name in [
+            "[bytesSent_in_bits/s]",
+            "[bytesReceived_in_bits/s]",
+            "[totalRoundTripTime/roundTripTimeMeasurements]",
+            "[totalRoundTripTime/responsesReceived]",
+        ] {
+            assert!(checked.contains(name), "{name} not checked: {checked:?}");
+        }
     }
 }
