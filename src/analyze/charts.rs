@@ -3,6 +3,7 @@
 //! delay, how smooth and sharp was the video, what did the network allow).
 
 use super::compare::loss_percent;
+use super::plots::gap_ms;
 use super::rates::derived_series;
 use crate::model::{PeerConnection, Report};
 
@@ -13,6 +14,8 @@ pub struct Line {
     pub label: String,
     /// Points in time order.
     pub points: Vec<(f64, f64)>,
+    /// Points further apart than this (ms) are not joined: see [`super::plots::gap_ms`].
+    pub gap_ms: f64,
 }
 
 /// One chart.
@@ -74,12 +77,14 @@ pub fn default_charts(pc: &PeerConnection) -> Vec<Chart> {
             lines.push(Line {
                 label: label(r, "sent"),
                 points: points(r, "[bytesSent_in_bits/s]", origin, 1.0),
+                gap_ms: gap_ms(&r.timestamps),
             });
         }
         for r in reports("inbound-rtp").filter(|r| r.kind().unwrap_or_default() == media) {
             lines.push(Line {
                 label: label(r, "received"),
                 points: points(r, "[bytesReceived_in_bits/s]", origin, 1.0),
+                gap_ms: gap_ms(&r.timestamps),
             });
         }
         charts.push(Chart {
@@ -108,6 +113,7 @@ pub fn default_charts(pc: &PeerConnection) -> Vec<Chart> {
             loss.push(Line {
                 label: format!("{} {}", label(r, "received"), r.kind().unwrap_or_default()),
                 points: pts,
+                gap_ms: gap_ms(&r.timestamps),
             });
         }
     }
@@ -119,6 +125,7 @@ pub fn default_charts(pc: &PeerConnection) -> Vec<Chart> {
                 r.kind().unwrap_or_default()
             ),
             points: points(r, "fractionLost", origin, 100.0),
+            gap_ms: gap_ms(&r.timestamps),
         });
     }
     charts.push(Chart {
@@ -132,6 +139,7 @@ pub fn default_charts(pc: &PeerConnection) -> Vec<Chart> {
         jitter.push(Line {
             label: format!("{} {}", label(r, "received"), r.kind().unwrap_or_default()),
             points: points(r, "jitter", origin, 1000.0),
+            gap_ms: gap_ms(&r.timestamps),
         });
     }
     for r in reports("remote-inbound-rtp") {
@@ -142,6 +150,7 @@ pub fn default_charts(pc: &PeerConnection) -> Vec<Chart> {
                 r.kind().unwrap_or_default()
             ),
             points: points(r, "jitter", origin, 1000.0),
+            gap_ms: gap_ms(&r.timestamps),
         });
     }
     charts.push(Chart {
@@ -155,6 +164,7 @@ pub fn default_charts(pc: &PeerConnection) -> Vec<Chart> {
         rtt.push(Line {
             label: format!("RTCP {} {}", label(r, "sent"), r.kind().unwrap_or_default()),
             points: points(r, "roundTripTime", origin, 1000.0),
+            gap_ms: gap_ms(&r.timestamps),
         });
     }
     for r in reports("candidate-pair") {
@@ -163,6 +173,7 @@ pub fn default_charts(pc: &PeerConnection) -> Vec<Chart> {
             rtt.push(Line {
                 label: format!("STUN pair {}", r.id),
                 points: p,
+                gap_ms: gap_ms(&r.timestamps),
             });
         }
     }
@@ -179,10 +190,12 @@ pub fn default_charts(pc: &PeerConnection) -> Vec<Chart> {
             fps.push(Line {
                 label: label(r, prefix),
                 points: points(r, "framesPerSecond", origin, 1.0),
+                gap_ms: gap_ms(&r.timestamps),
             });
             res.push(Line {
                 label: format!("{} height", label(r, prefix)),
                 points: points(r, "frameHeight", origin, 1.0),
+                gap_ms: gap_ms(&r.timestamps),
             });
         }
     }
@@ -205,6 +218,7 @@ pub fn default_charts(pc: &PeerConnection) -> Vec<Chart> {
             bwe.push(Line {
                 label: format!("pair {}", r.id),
                 points: p,
+                gap_ms: gap_ms(&r.timestamps),
             });
         }
     }

@@ -4,8 +4,40 @@
 
 use crate::model::{Report, Series, StatValue, Timestamp};
 
-/// Samples further apart than this are not joined by a line.
-pub const GAP_MS: f64 = 5000.0;
+/// Samples further apart than this many of their report's poll intervals are not joined by
+/// a line: one missed poll is jitter, two in a row are a gap.
+pub const GAP_INTERVALS: f64 = 2.5;
+
+/// The gap threshold when a report has too few samples to tell its poll interval.
+pub const DEFAULT_GAP_MS: f64 = 5000.0;
+
+/// The median time between consecutive samples of a report, in ms: its poll interval
+/// (1 s in Chrome by default, 5 to 10 s in Jitsi). Long reports are sampled at 1,024 evenly
+/// spread intervals, which keeps this cheap enough to ask every frame. `None` with fewer than
+/// two distinct times.
+pub fn poll_interval_ms(timestamps: &[Timestamp]) -> Option<f64> {
+    const SAMPLES: usize = 1024;
+    let n = timestamps.len().checked_sub(1)?;
+    let stride = n.div_ceil(SAMPLES).max(1);
+    let mut gaps: Vec<f64> = (0..n)
+        .step_by(stride)
+        .map(|i| timestamps[i + 1].0 - timestamps[i].0)
+        .filter(|d| d.is_finite() && *d > 0.0)
+        .collect();
+    if gaps.is_empty() {
+        return None;
+    }
+    let mid = gaps.len() / 2;
+    let (_, median, _) = gaps.select_nth_unstable_by(mid, f64::total_cmp);
+    Some(*median)
+}
+
+/// The time (ms) beyond which two samples of a report are not joined:
+/// [`GAP_INTERVALS`] of its poll interval, or [`DEFAULT_GAP_MS`] when that is unknown. The
+/// viewer, the PNG export and the comparison all break lines by this.
+pub fn gap_ms(timestamps: &[Timestamp]) -> f64 {
+    poll_interval_ms(timestamps).map_or(DEFAULT_GAP_MS, |i| GAP_INTERVALS * i)
+}
 
 /// Report types that get no plots (their numbers are identifiers and priorities).
 pub fn skip_report(report_type: &str) -> bool {
@@ -298,8 +330,8 @@ pub fn bands(
 }
 
 /// Points of a series for drawing between `x_min` and `x_max` (in the caller's x units,
-/// `x = (t − origin)/scale`) on `columns` pixel columns: segments split at gaps over
-/// [`GAP_MS`], and within each segment at most the first, minimum, maximum and last point of
+/// `x = (t − origin)/scale`) on `columns` pixel columns: segments split where samples are
+/// more than `gap` ms apart (see [`gap_ms`]), and within each segment at most the first, minimum, maximum and last point of
 /// each column, which keeps the shape (spikes included) at a fraction of the points.
 pub fn decimate(
     timestamps: &[Timestamp],
@@ -308,6 +340,7 @@ pub fn decimate(
     scale: f64,
     x_range: (f64, f64),
     columns: usize,
+    gap: f64,
 ) -> Vec<Vec<[f64; 2]>> {
     let times = timestamps.get(series.start..).unwrap_or(&[]);
     let (x_min, x_max) = x_range;
@@ -330,7 +363,7 @@ pub fn decimate(
             continue;
         }
         let t = t.0;
-        if !prev_t.is_nan() && t - prev_t > GAP_MS {
+        if !prev_t.is_nan() && t - prev_t > gap {
             if let Some(b) = bucket.take() {
                 b.flush(&mut current);
             }
@@ -463,18 +496,53 @@ mod tests {
     }
 
     #[test]
+    fn the_gap_threshold_follows_the_poll_interval() {
+        // Chrome's 1 s polls, with jitter and one missed poll.
+        let chrome = ts(&[0.0, 1010.0, 1990.0, 3000.0, 5000.0, 6005.0]);
+        assert_eq!(poll_interval_ms(&chrome), Some(1010.0));
+        assert_eq!(gap_ms(&chrome), 2525.0);
+        // Jitsi polls every 10 s: 10 s apart is a line, not dots.
+        let jitsi = ts(&[0.0, 10_000.0, 20_000.0, 30_000.0]);
+        assert_eq!(gap_ms(&jitsi), 25_000.0);
+        let segs = decimate(
+            &jitsi,
+            &series("x", &[1.0, 2.0, 3.0, 4.0]),
+            0.0,
+            1000.0,
+            (0.0, 30.0),
+            100,
+            gap_ms(&jitsi),
+        );
+        assert_eq!(segs.len(), 1);
+        // Too few samples to tell: the default.
+        assert_eq!(gap_ms(&ts(&[5.0])), DEFAULT_GAP_MS);
+        assert_eq!(gap_ms(&ts(&[5.0, 5.0])), DEFAULT_GAP_MS);
+        // A long report is sampled, and still finds its interval.
+        let long: Vec<f64> = (0..100_000).map(|i| f64::from(i) * 500.0).collect();
+        assert_eq!(poll_interval_ms(&ts(&long)), Some(500.0));
+    }
+
+    #[test]
     fn decimation_keeps_extremes_and_breaks_gaps() {
         // 1000 samples 1 ms apart in one column: first, min, max and last survive.
         let t: Vec<f64> = (0..1000).map(|i| i as f64).collect();
         let mut v: Vec<f64> = (0..1000).map(|i| (i % 7) as f64).collect();
         v[500] = 100.0;
         v[600] = -100.0;
-        let segs = decimate(&ts(&t), &series("x", &v), 0.0, 1.0, (0.0, 1000.0), 1);
+        let segs = decimate(
+            &ts(&t),
+            &series("x", &v),
+            0.0,
+            1.0,
+            (0.0, 1000.0),
+            1,
+            5000.0,
+        );
         assert_eq!(segs.len(), 1);
         let ys: Vec<f64> = segs[0].iter().map(|p| p[1]).collect();
         assert!(ys.contains(&100.0) && ys.contains(&-100.0));
         assert!(segs[0].len() <= 4);
-        // A gap of more than 5 s splits the line.
+        // A gap of more than `gap` splits the line.
         let segs = decimate(
             &ts(&[0.0, 1000.0, 9000.0, 10000.0]),
             &series("x", &[1.0, 2.0, 3.0, 4.0]),
@@ -482,6 +550,7 @@ mod tests {
             1000.0,
             (0.0, 10.0),
             100,
+            2500.0,
         );
         assert_eq!(segs.len(), 2);
         assert_eq!(segs[1][0], [9.0, 3.0]);
@@ -494,6 +563,7 @@ mod tests {
             1000.0,
             (2.5, 3.5),
             100,
+            2500.0,
         );
         let xs: Vec<f64> = segs.iter().flatten().map(|p| p[0]).collect();
         assert_eq!(xs, vec![2.0, 3.0, 4.0]);

@@ -8,7 +8,7 @@ use plotters::prelude::*;
 use plotters::style::FontStyle;
 
 use crate::analyze::charts::{Chart, Line};
-use crate::analyze::plots::{GAP_MS, si};
+use crate::analyze::plots::{gap_ms, si};
 use crate::model::{Report, Series};
 
 static FONT: Once = Once::new();
@@ -55,6 +55,7 @@ pub fn series_chart(
         lines: vec![Line {
             label: series.name.clone(),
             points,
+            gap_ms: gap_ms(&report.timestamps),
         }],
     }
 }
@@ -151,11 +152,11 @@ where
         .map_err(|e| err(&e))?;
     for (i, line) in chart.lines.iter().enumerate() {
         let color = COLORS[i % COLORS.len()];
-        // Break the line where samples are more than 5 s apart.
+        // Break the line where samples are further apart than their report's polls allow.
         let mut segments: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
         for w in line.points.iter() {
             if let Some(last) = segments.last().and_then(|s| s.last())
-                && w.0 - last.0 * 1000.0 > GAP_MS
+                && w.0 - last.0 * 1000.0 > line.gap_ms
             {
                 segments.push(Vec::new());
             }

@@ -10,7 +10,7 @@ use crate::analyze::compare::{
     Alignment, Side, alignment_offset, compare, match_reports, report_key, summarize_session,
     zero_of,
 };
-use crate::analyze::plots::{decimate, si, unit};
+use crate::analyze::plots::{decimate, gap_ms, si, unit};
 use crate::analyze::sdp::parse;
 use crate::analyze::sdp_diff::diff;
 use crate::model::{PeerConnection, Report, Series};
@@ -320,6 +320,7 @@ fn overlay(
             .points(&r.timestamps)
             .map(|(t, v)| (t.0 + shift - zero, v))
             .collect(),
+        gap_ms: gap_ms(&r.timestamps),
     };
     let chart = Chart {
         name: "compare",
@@ -359,6 +360,7 @@ fn overlay(
                         1000.0,
                         range,
                         cols,
+                        gap_ms(&d.report.timestamps),
                     ) {
                         plot_ui.line(Line::new(d.name, seg).color(d.color).width(1.5));
                     }

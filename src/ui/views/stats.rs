@@ -372,9 +372,16 @@ fn plot_one(
                     plot_ui.vline(VLine::new(name.clone(), *x).color(*color).width(1.0));
                 }
             }
-            for segment in
-                plots::decimate(&report.timestamps, series, origin, 1000.0, range, columns)
-            {
+            let gap = plots::gap_ms(&report.timestamps);
+            for segment in plots::decimate(
+                &report.timestamps,
+                series,
+                origin,
+                1000.0,
+                range,
+                columns,
+                gap,
+            ) {
                 plot_ui.line(
                     Line::new(series.name.clone(), segment)
                         .color(Color32::from_rgb(90, 170, 250))
