@@ -207,3 +207,84 @@ fn legacy_v0_document() {
         .collect();
     assert_eq!(pts, vec![(at("2016-01-01T00:00:03Z"), 42.0)]);
 }
+
+/// A current (M117+) document whose series keep to their own windows: one that starts late,
+/// one that stops early, and a computed ratio with a gap inside its window; recomputed from
+/// its counters, the ratio lands where its denominator moved.
+const WINDOWS: &str = r#"{
+ "getUserMedia": [],
+ "UserAgent": "Chrome/147",
+ "PeerConnections": {
+  "1-1": {
+   "pid": 1, "url": "https://a.example", "rtcConfiguration": "{}", "constraints": "",
+   "updateLog": [],
+   "stats": {
+    "RI-timestamp": {"statsType": "remote-inbound-rtp", "startTime": "2026-01-01T00:00:01.000Z", "endTime": "2026-01-01T00:00:05.000Z", "values": "[1767225601000.4,1767225602000.3,1767225603000.9,1767225604000.2,1767225605000.6]"},
+    "RI-totalRoundTripTime": {"statsType": "remote-inbound-rtp", "startTime": "2026-01-01T00:00:01.000Z", "endTime": "2026-01-01T00:00:05.000Z", "values": "[0.1,0.1,0.4,0.4,0.5]"},
+    "RI-roundTripTimeMeasurements": {"statsType": "remote-inbound-rtp", "startTime": "2026-01-01T00:00:01.000Z", "endTime": "2026-01-01T00:00:05.000Z", "values": "[1,1,2,2,3]"},
+    "RI-[totalRoundTripTime/roundTripTimeMeasurements]": {"statsType": "remote-inbound-rtp", "startTime": "2026-01-01T00:00:03.000Z", "endTime": "2026-01-01T00:00:05.000Z", "values": "[0.3,0.1]"},
+    "RI-late": {"statsType": "remote-inbound-rtp", "startTime": "2026-01-01T00:00:04.000Z", "endTime": "2026-01-01T00:00:05.000Z", "values": "[7,8]"},
+    "RI-early": {"statsType": "remote-inbound-rtp", "startTime": "2026-01-01T00:00:01.000Z", "endTime": "2026-01-01T00:00:02.000Z", "values": "[5,6]"},
+    "RI-gappy": {"statsType": "remote-inbound-rtp", "startTime": "2026-01-01T00:00:02.000Z", "endTime": "2026-01-01T00:00:04.000Z", "values": "[9,9]"}
+   }
+  }
+ }
+}"#;
+
+#[test]
+fn series_keep_to_their_own_windows() {
+    let d = decode_text(WINDOWS.as_bytes()).unwrap();
+    let r = d.peer_connections[0].stats.report("RI").unwrap();
+    let points = |name: &str| -> Vec<(f64, f64)> {
+        let s = r.series(name).unwrap();
+        s.points(&r.timestamps)
+            // To 0.1 ms: epoch milliseconds carry binary noise in their fraction.
+            .map(|(t, v)| {
+                (
+                    ((t.0 - at("2026-01-01T00:00:00.000Z")) * 10.0).round() / 10.0,
+                    v,
+                )
+            })
+            .collect()
+    };
+    assert_eq!(points("late"), vec![(4000.2, 7.0), (5000.6, 8.0)]);
+    assert_eq!(points("early"), vec![(1000.4, 5.0), (2000.3, 6.0)]);
+    // More polls than values in its window: at the window's end, and said once.
+    assert_eq!(points("gappy"), vec![(3000.9, 9.0), (4000.2, 9.0)]);
+    assert_eq!(d.warnings.len(), 1, "{:?}", d.warnings);
+    assert!(d.warnings[0].location.to_string().ends_with("RI-gappy"));
+    // Chrome's ratio, written when the count moved (polls 3 and 5), recomputed exactly there.
+    let ratio = points("[totalRoundTripTime/roundTripTimeMeasurements]");
+    assert_eq!(ratio.len(), 2);
+    assert_eq!(ratio[0].0, 3000.9);
+    assert!((ratio[0].1 - 0.3).abs() < 1e-12);
+    assert_eq!(ratio[1].0, 5000.6);
+    assert!((ratio[1].1 - 0.1).abs() < 1e-12);
+}
+
+/// Before M117 (no `-timestamp`): each series spread over its own window.
+#[test]
+fn pre_m117_series_spread_over_their_own_windows() {
+    let doc = r#"{"UserAgent": "Chrome/99", "PeerConnections": {"1-1": {"updateLog": [], "stats": {
+      "OT-bytesSent": {"statsType": "outbound-rtp", "startTime": "2022-01-01T00:00:00.000Z", "endTime": "2022-01-01T00:00:08.000Z", "values": "[0,1,2,3,4]"},
+      "OT-framesPerSecond": {"statsType": "outbound-rtp", "startTime": "2022-01-01T00:00:00.000Z", "endTime": "2022-01-01T00:00:02.000Z", "values": "[30,29]"},
+      "OT-frameHeight": {"statsType": "outbound-rtp", "startTime": "2022-01-01T00:00:06.000Z", "endTime": "2022-01-01T00:00:08.000Z", "values": "[360,360]"}
+    }}}}"#;
+    let d = decode_text(doc.as_bytes()).unwrap();
+    let r = d.peer_connections[0].stats.report("OT").unwrap();
+    let t0 = at("2022-01-01T00:00:00.000Z");
+    let times = |name: &str| -> Vec<f64> {
+        r.series(name)
+            .unwrap()
+            .points(&r.timestamps)
+            .map(|(t, _)| t.0 - t0)
+            .collect()
+    };
+    // Polled every 2 s (`?statsInterval=2000`), not assumed 1 s.
+    assert_eq!(
+        times("bytesSent"),
+        vec![0.0, 2000.0, 4000.0, 6000.0, 8000.0]
+    );
+    assert_eq!(times("framesPerSecond"), vec![0.0, 2000.0]);
+    assert_eq!(times("frameHeight"), vec![6000.0, 8000.0]);
+}
