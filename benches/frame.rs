@@ -51,6 +51,7 @@ fn dump(points: usize) -> OpenDump {
         events: vec![],
         descriptions: vec![],
         stats: Stats { reports },
+        polls: Vec::new(),
     };
     OpenDump {
         source: format!("bench-{points}"),

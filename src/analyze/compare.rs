@@ -643,6 +643,7 @@ mod tests {
             ],
             descriptions: vec![],
             stats: Default::default(),
+            polls: Vec::new(),
         }
     }
 

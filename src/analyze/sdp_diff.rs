@@ -652,6 +652,7 @@ a=extmap:3 urn:3gpp:video-orientation\r\na=rtpmap:96 VP8/90000\r\na=rtcp-fb:96 n
                 })
                 .collect(),
             stats: Default::default(),
+            polls: Vec::new(),
         }
     }
 

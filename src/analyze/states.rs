@@ -126,6 +126,7 @@ mod tests {
             ],
             descriptions: vec![],
             stats: Default::default(),
+            polls: Vec::new(),
         };
         assert_eq!(
             states_entered(&pc, StateMachine::Connection),

@@ -355,6 +355,7 @@ mod tests {
             events: vec![],
             descriptions: vec![],
             stats: Default::default(),
+            polls: Vec::new(),
         };
         assert_eq!(summarize(&e, &pc), "srflx udp 10.0.0.1:5000");
     }

@@ -190,6 +190,7 @@ impl DumpBuilder {
                 events: Vec::new(),
                 descriptions: Vec::new(),
                 stats: Default::default(),
+                polls: Vec::new(),
             },
             sdp: SdpBases::default(),
             stats: StatsBuilder::default(),
@@ -201,6 +202,7 @@ impl DumpBuilder {
     /// The stats accumulator of connection `pc` (created on first use).
     pub fn stats(&mut self, pc: &str, time: f64) -> &mut StatsBuilder {
         let slot = self.pc_slot(pc, time);
+        self.pcs[slot].pc.polls.push(Timestamp(time));
         &mut self.pcs[slot].stats
     }
 

@@ -134,6 +134,7 @@ mod tests {
             constraints: None,
             events: vec![],
             descriptions: vec![],
+            polls: vec![],
             stats: Stats {
                 reports: vec![Report {
                     id: ReportId::from("OT"),

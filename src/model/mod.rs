@@ -198,6 +198,9 @@ pub struct PeerConnection {
     pub descriptions: Vec<Description>,
     /// Columnar stats.
     pub stats: Stats,
+    /// When each getStats call was made (the line times of line formats), in file order.
+    /// Empty for webrtc-internals, which records no calls.
+    pub polls: Vec<Timestamp>,
 }
 
 /// One API call or event on a peer connection (or on the client).
