@@ -4,6 +4,7 @@
 pub mod charts;
 pub mod compare;
 pub mod features;
+pub mod findings;
 pub mod ice;
 pub mod plots;
 /// Chrome's derived rates live in the model (the internals decoder recomputes them); analysis

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::findings::{Finding, Severity, Thresholds, Verdict, connection_verdict, findings};
 use super::states::{StateMachine, states_entered};
 use crate::model::{Dump, MediaOutcome, PeerConnection, Warning};
 
@@ -28,6 +29,9 @@ pub struct Summary {
     /// For Jitsi component dumps.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub component: Option<ComponentInfo>,
+    /// The verdict on the whole dump under the default thresholds (`good`, `degraded`,
+    /// `bad`): see `rtcscope check`.
+    pub verdict: &'static str,
     /// What was skipped or repaired.
     pub warnings: Vec<Warning>,
 }
@@ -75,6 +79,21 @@ pub struct PcSummary {
     pub ice_gathering_states: Vec<String>,
     /// Stats counts.
     pub stats: StatsSummary,
+    /// The connection's verdict under the default thresholds.
+    pub verdict: &'static str,
+    /// Its findings by severity.
+    pub findings: FindingCounts,
+}
+
+/// How many findings of each severity.
+#[derive(Debug, Default, Serialize)]
+pub struct FindingCounts {
+    /// Errors.
+    pub error: usize,
+    /// Warnings.
+    pub warning: usize,
+    /// Infos.
+    pub info: usize,
 }
 
 /// Stats counts of one peer connection.
@@ -105,6 +124,7 @@ pub struct ComponentInfo {
 
 /// Summarises `dump`, read from `source`.
 pub fn summarize(source: &str, dump: &Dump) -> Summary {
+    let findings = findings(dump, &Thresholds::default());
     Summary {
         source: source.to_owned(),
         format: dump.format.name(),
@@ -124,18 +144,34 @@ pub fn summarize(source: &str, dump: &Dump) -> Summary {
                 .filter(|r| matches!(r.outcome, MediaOutcome::Failure { .. }))
                 .count(),
         },
-        peer_connections: dump.peer_connections.iter().map(pc_summary).collect(),
+        peer_connections: dump
+            .peer_connections
+            .iter()
+            .map(|pc| pc_summary(pc, &findings))
+            .collect(),
         component: dump.component.as_ref().map(|c| ComponentInfo {
             application: c.application.clone(),
             session_ids: c.session_ids.clone(),
             entries: c.entries_by_type.iter().cloned().collect(),
         }),
+        verdict: Verdict::of(&findings).name(),
         warnings: dump.warnings.clone(),
     }
 }
 
-fn pc_summary(pc: &PeerConnection) -> PcSummary {
+fn pc_summary(pc: &PeerConnection, findings: &[Finding]) -> PcSummary {
     let range = pc.stats.time_range();
+    let mut counts = FindingCounts::default();
+    for f in findings
+        .iter()
+        .filter(|f| f.pc.as_deref() == Some(pc.id.as_str()))
+    {
+        match f.severity {
+            Severity::Error => counts.error += 1,
+            Severity::Warning => counts.warning += 1,
+            Severity::Info => counts.info += 1,
+        }
+    }
     PcSummary {
         id: pc.id.to_string(),
         url: pc.url.clone(),
@@ -153,5 +189,7 @@ fn pc_summary(pc: &PeerConnection) -> PcSummary {
             first_ms: range.map(|r| r.0.0),
             last_ms: range.map(|r| r.1.0),
         },
+        verdict: connection_verdict(findings, pc.id.as_str()).name(),
+        findings: counts,
     }
 }

@@ -1,6 +1,7 @@
 //! The command line: argument parsing and dispatch. Logic lives in the library modules so
 //! that the viewer and the command line share it.
 
+mod diagnose;
 pub mod remote;
 
 use std::fmt::Write as _;
@@ -46,6 +47,36 @@ pub enum Command {
         /// Print the summary as JSON.
         #[arg(long)]
         json: bool,
+    },
+    /// Print the features of a dump, as rtcstats' feature extractor names them.
+    Features {
+        /// A path, `-`, `s3://bucket/key` or an `https://` URL.
+        source: String,
+        /// Print one JSON object shaped like rtcstats' own output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Say what went wrong: the verdict and findings of each dump. Exits with 3 when a
+    /// finding at or above --fail-on exists.
+    Check {
+        /// Paths, `-`, `s3://bucket/key` or `https://` URLs.
+        #[arg(required = true)]
+        sources: Vec<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// Also write a JUnit XML report here (one test case per connection).
+        #[arg(long, value_name = "FILE")]
+        junit: Option<PathBuf>,
+        /// The lowest severity that fails the run.
+        #[arg(long, default_value = "error", value_parser = ["info", "warning", "error"])]
+        fail_on: String,
+        /// A TOML file overriding thresholds (`rtt_ms = 250`).
+        #[arg(long, value_name = "FILE")]
+        rules: Option<String>,
+        /// The thresholds to start from.
+        #[arg(long, default_value = "conference", value_parser = ["conference", "one-to-one", "audio-only"])]
+        preset: String,
     },
     /// List the session descriptions of a peer connection, or diff two of them.
     Sdp {
@@ -105,6 +136,8 @@ pub enum Command {
 const EXIT_INPUT: u8 = 2;
 /// Exit status: the command line is wrong.
 const EXIT_USAGE: u8 = 1;
+/// Exit status of `check`: a finding at or above `--fail-on` exists.
+const EXIT_FINDINGS: u8 = 3;
 
 /// Runs the command line with the process arguments.
 pub fn main() -> ExitCode {
@@ -131,6 +164,7 @@ pub fn main() -> ExitCode {
     };
     match run(command, &cli.remote) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Findings) => ExitCode::from(EXIT_FINDINGS),
         Err(Failure::Input(msg)) => {
             eprintln!("rtcscope: {msg}");
             ExitCode::from(EXIT_INPUT)
@@ -154,6 +188,8 @@ pub enum Failure {
     Output(String),
     /// The command line is wrong.
     Usage(String),
+    /// `check` found what `--fail-on` fails on (its report is already printed).
+    Findings,
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String, Failure> {
@@ -186,6 +222,32 @@ fn run(command: Command, remote: &RemoteArgs) -> Result<(), Failure> {
             json,
         } => print(&remote::ls(&uri, recursive, json, remote)?),
         Command::Cache { action } => print(&remote::cache(action)?),
+        Command::Features { source, json } => print(&diagnose::features(&source, json, remote)?),
+        Command::Check {
+            sources,
+            json,
+            junit,
+            fail_on,
+            rules,
+            preset,
+        } => {
+            let args = diagnose::CheckArgs {
+                sources,
+                json,
+                junit,
+                fail_on: crate::analyze::findings::Severity::parse(&fail_on)
+                    .ok_or_else(|| Failure::Usage(format!("unknown severity {fail_on}")))?,
+                rules,
+                preset: crate::analyze::findings::Preset::parse(&preset)
+                    .ok_or_else(|| Failure::Usage(format!("unknown preset {preset}")))?,
+            };
+            let (text, failed) = diagnose::check(args, remote)?;
+            print(&text)?;
+            if failed {
+                return Err(Failure::Findings);
+            }
+            Ok(())
+        }
         Command::Inspect { source, json } => {
             let dump = load(&source, remote).map_err(Failure::Input)?;
             let summary = summarize(&shown(&source), &dump);

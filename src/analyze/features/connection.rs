@@ -144,23 +144,14 @@ fn clock_skew(pc: &PeerConnection) -> Option<f64> {
     (skew < 1000.0).then(|| skew.round())
 }
 
-/// The value of non-numeric `name` in force at `t` (its last change at or before `t`).
+/// The value of non-numeric `name` in force at `t`.
 fn text_at(r: &Report, name: &str, t: Timestamp) -> Option<String> {
-    r.attribute(name)?
-        .changes
-        .iter()
-        .take_while(|(at, _)| at.0 <= t.0)
-        .last()
-        .map(|(_, v)| v.as_text().into_owned())
+    crate::analyze::ice::text_at(r, name, t)
 }
 
-/// The number `name` of report `r` at its sample `t` (or the last one before).
+/// The number `name` at `t` (or the last one before).
 fn number_at(r: &Report, name: &str, t: Timestamp) -> Option<f64> {
-    let s = r.series(name)?;
-    s.points(&r.timestamps)
-        .take_while(|(at, _)| at.0 <= t.0)
-        .last()
-        .map(|(_, v)| v)
+    crate::analyze::ice::num_at(r, name, t)
 }
 
 fn dtls(f: &mut Fields, pc: &PeerConnection) {

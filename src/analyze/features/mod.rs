@@ -53,6 +53,11 @@ pub fn extract(dump: &Dump) -> Features {
     }
 }
 
+/// The connection features of one connection.
+pub fn extract_connection(dump: &Dump, pc: &crate::model::PeerConnection) -> Fields {
+    connection::features(dump, pc)
+}
+
 impl Features {
     /// rtcstats' output shape: client fields at the top level, then
     /// `peerConnections: [{id, …connection fields, tracks: [{…}]}]`.

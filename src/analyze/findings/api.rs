@@ -1,0 +1,286 @@
+//! API calls and signaling on a connection; media devices and the dump's own quality on the
+//! client.
+
+use std::collections::HashSet;
+
+use super::{Category, Ctx, Detail, Finding, Severity, Thresholds};
+use crate::analyze::sdp_diff::is_munged;
+use crate::model::{Dump, MediaOutcome, MediaRequestKind};
+
+/// The per-connection API, signaling and data-quality rules.
+pub(super) fn rules(c: &Ctx<'_>, out: &mut Vec<Finding>) {
+    failures(c, out);
+    signaling(c, out);
+    descriptions(c, out);
+    data_quality(c, out);
+}
+
+fn failures(c: &Ctx<'_>, out: &mut Vec<Finding>) {
+    for (event, rule, severity) in [
+        (
+            "setLocalDescriptionOnFailure",
+            "set-description-failed",
+            Severity::Error,
+        ),
+        (
+            "setRemoteDescriptionOnFailure",
+            "set-description-failed",
+            Severity::Error,
+        ),
+        (
+            "addIceCandidateOnFailure",
+            "add-ice-candidate-failed",
+            Severity::Warning,
+        ),
+        (
+            "addIceCandidateFailed",
+            "add-ice-candidate-failed",
+            Severity::Warning,
+        ),
+    ] {
+        if let Some(e) = c.pc.events.iter().find(|e| e.name == event) {
+            let error = e
+                .value
+                .as_str()
+                .map_or_else(|| e.value.to_string(), str::to_owned);
+            let detail = Detail::Failed {
+                call: event
+                    .trim_end_matches("OnFailure")
+                    .trim_end_matches("Failed")
+                    .to_owned(),
+                error,
+            };
+            out.push(
+                c.finding(rule, severity, Category::Api, detail)
+                    .at(e.time.0)
+                    .event(e),
+            );
+        }
+    }
+}
+
+fn signaling(c: &Ctx<'_>, out: &mut Vec<Finding>) {
+    let ev = &c.pc.events;
+    let typ = |e: &crate::model::Event| {
+        e.value
+            .get("type")
+            .and_then(|t| t.as_str())
+            .map(str::to_owned)
+    };
+    let Some(i) = ev
+        .iter()
+        .position(|e| e.name == "setLocalDescription" && typ(e).as_deref() == Some("offer"))
+    else {
+        return;
+    };
+    let Some(answer) = ev[i + 1..]
+        .iter()
+        .find(|e| e.name == "setRemoteDescription" && typ(e).as_deref() == Some("answer"))
+    else {
+        return;
+    };
+    let ms = answer.time.0 - ev[i].time.0;
+    if ms > c.t.signaling_ms {
+        let detail = Detail::Took {
+            what: "signaling (local offer to remote answer)",
+            ms,
+            limit_ms: c.t.signaling_ms,
+        };
+        out.push(
+            c.finding(
+                "high-signaling-time",
+                Severity::Warning,
+                Category::Signaling,
+                detail,
+            )
+            .during(ev[i].time.0, answer.time.0)
+            .event(&ev[i])
+            .event(answer),
+        );
+    }
+}
+
+fn descriptions(c: &Ctx<'_>, out: &mut Vec<Finding>) {
+    let pc = c.pc;
+    if let Some(i) = (0..pc.descriptions.len()).find(|&i| is_munged(pc, i)) {
+        let d = &pc.descriptions[i];
+        let mut f = c
+            .finding(
+                "sdp-munged",
+                Severity::Info,
+                Category::Signaling,
+                Detail::Plain,
+            )
+            .at(d.time.0);
+        if let Some(e) = pc.events.get(d.event_index) {
+            f = f.event(e);
+        }
+        out.push(f);
+    }
+    // The same line twice in one section: a broken munge or a buggy SDP writer.
+    for d in &pc.descriptions {
+        let mut seen: HashSet<&str> = HashSet::new();
+        let mut duplicate = None;
+        for line in d.sdp.lines().map(str::trim_end) {
+            if line.starts_with("m=") {
+                seen.clear();
+            }
+            if line.is_empty() || line.starts_with("a=ssrc-group") {
+                continue;
+            }
+            if !seen.insert(line) {
+                duplicate = Some(line);
+                break;
+            }
+        }
+        if let Some(line) = duplicate {
+            let detail = Detail::Device {
+                label: line.to_owned(),
+            };
+            let mut f = c
+                .finding(
+                    "duplicated-sdp-lines",
+                    Severity::Warning,
+                    Category::Signaling,
+                    detail,
+                )
+                .at(d.time.0);
+            if let Some(e) = pc.events.get(d.event_index) {
+                f = f.event(e);
+            }
+            out.push(f);
+            break;
+        }
+    }
+}
+
+fn data_quality(c: &Ctx<'_>, out: &mut Vec<Finding>) {
+    let features = crate::analyze::features::extract_connection(c.dump, c.pc);
+    if features.get("statsTruncated") == Some(&serde_json::Value::Bool(true)) {
+        let f = c.finding(
+            "stats-truncated",
+            Severity::Warning,
+            Category::DataQuality,
+            Detail::Plain,
+        );
+        let f = match c.pc.polls.last() {
+            Some(t) => f.at(t.0),
+            None => f,
+        };
+        out.push(f);
+    }
+    if let Some(skew) = features
+        .get("clockSkew")
+        .and_then(serde_json::Value::as_f64)
+        && skew.abs() > c.t.clock_skew_ms
+    {
+        let detail = Detail::Took {
+            what: "clock skew between the page and the browser's stats",
+            ms: skew,
+            limit_ms: c.t.clock_skew_ms,
+        };
+        out.push(c.finding(
+            "clock-skew",
+            Severity::Warning,
+            Category::DataQuality,
+            detail,
+        ));
+    }
+}
+
+/// The client-level rules: media requests, devices, the dump's clock.
+pub(super) fn client(dump: &Dump, _t: &Thresholds) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let base =
+        |rule: &'static str, severity: Severity, category: Category, detail: Detail| Finding {
+            rule,
+            severity,
+            category,
+            pc: None,
+            track: None,
+            start_ms: None,
+            end_ms: None,
+            detail,
+            evidence: Vec::new(),
+        };
+    for r in &dump.get_user_media {
+        if let MediaOutcome::Failure { time, error } = &r.outcome {
+            let (rule, call) = match r.kind {
+                MediaRequestKind::GetUserMedia => ("get-user-media-failed", "getUserMedia"),
+                MediaRequestKind::GetDisplayMedia => {
+                    ("get-display-media-failed", "getDisplayMedia")
+                }
+            };
+            // Cancelling a screen-share picker is the user's choice, not a failure.
+            let severity =
+                if r.kind == MediaRequestKind::GetDisplayMedia && error.contains("NotAllowed") {
+                    Severity::Info
+                } else {
+                    Severity::Error
+                };
+            let detail = Detail::Failed {
+                call: call.to_owned(),
+                error: error.clone(),
+            };
+            out.push(base(rule, severity, Category::Devices, detail).during(r.time.0, time.0));
+        }
+    }
+    let mut labels: Vec<(&str, f64)> = Vec::new();
+    for r in &dump.get_user_media {
+        if let MediaOutcome::Success { tracks, time } = &r.outcome {
+            for t in tracks {
+                if !labels.iter().any(|(l, _)| *l == t.label) {
+                    labels.push((t.label.as_str(), time.0));
+                }
+            }
+        }
+    }
+    for (rule, needles) in [
+        ("usb-device", &["usb"][..]),
+        (
+            "bluetooth-device",
+            &["bluetooth", "airpods", "hands-free", "headset (bt", "(bt)"][..],
+        ),
+        (
+            "virtual-device",
+            &[
+                "virtual",
+                "obs ",
+                "snap camera",
+                "manycam",
+                "vb-audio",
+                "blackhole",
+                "fake",
+                "cable output",
+            ][..],
+        ),
+    ] {
+        if let Some((label, t)) = labels
+            .iter()
+            .find(|(l, _)| needles.iter().any(|n| l.to_ascii_lowercase().contains(n)))
+        {
+            let severity = if rule == "bluetooth-device" {
+                Severity::Warning
+            } else {
+                Severity::Info
+            };
+            let detail = Detail::Device {
+                label: (*label).to_owned(),
+            };
+            out.push(base(rule, severity, Category::Devices, detail).at(*t));
+        }
+    }
+    if dump
+        .warnings
+        .iter()
+        .any(|w| w.message.starts_with("the dump's clock runs backwards"))
+    {
+        out.push(base(
+            "clock-jump",
+            Severity::Warning,
+            Category::DataQuality,
+            Detail::Plain,
+        ));
+    }
+    out
+}

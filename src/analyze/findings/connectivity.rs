@@ -1,0 +1,353 @@
+//! Connectivity: did the peers connect, how long it took, and over which path.
+
+use serde_json::Value;
+
+use super::{Category, Ctx, Detail, Finding, Metric, Severity};
+use crate::analyze::ice::{selected_pair_changes, text_at};
+use crate::analyze::states::{StateMachine, state_history};
+use crate::model::Event;
+
+/// The connectivity rules.
+pub(super) fn rules(c: &Ctx<'_>, out: &mut Vec<Finding>) {
+    states(c, out);
+    setup(c, out);
+    path(c, out);
+    gathering(c, out);
+    configuration(c, out);
+}
+
+fn first_event<'a>(c: &'a Ctx<'_>, name: &str, value: &str) -> Option<&'a Event> {
+    c.pc.events
+        .iter()
+        .find(|e| e.name == name && e.value == value)
+}
+
+fn states(c: &Ctx<'_>, out: &mut Vec<Finding>) {
+    use Category::Connectivity;
+    if let Some(e) = first_event(c, "connectionstatechange", "failed") {
+        let detail = Detail::State {
+            machine: "connection",
+            state: "failed".into(),
+        };
+        out.push(
+            c.finding("connection-failed", Severity::Error, Connectivity, detail)
+                .at(e.time.0)
+                .event(e),
+        );
+    }
+    if let Some(e) = first_event(c, "iceconnectionstatechange", "failed") {
+        let detail = Detail::State {
+            machine: "ICE",
+            state: "failed".into(),
+        };
+        out.push(
+            c.finding("ice-failed", Severity::Error, Connectivity, detail)
+                .at(e.time.0)
+                .event(e),
+        );
+    }
+    let conn = state_history(c.pc, StateMachine::Connection);
+    let ice = state_history(c.pc, StateMachine::IceConnection);
+    let connected = |h: &[crate::analyze::states::StateChange]| {
+        h.iter()
+            .position(|s| s.state == "connected" || s.state == "completed")
+    };
+    let main = if conn.is_empty() { &ice } else { &conn };
+    match connected(main) {
+        None => {
+            // A connection that never even negotiated is a probe, not a failed call.
+            let negotiated = c.pc.events.iter().any(|e| e.name == "setRemoteDescription");
+            if negotiated {
+                let detail = Detail::NeverConnected {
+                    last: main.last().map(|s| s.state.clone()),
+                };
+                let mut f = c.finding("never-connected", Severity::Error, Connectivity, detail);
+                if let Some(s) = main.last() {
+                    f = f.at(s.time.0);
+                }
+                out.push(f);
+            }
+        }
+        Some(i) => {
+            if let Some(drop) = main[i..]
+                .iter()
+                .find(|s| s.state == "disconnected" || s.state == "failed")
+            {
+                let detail = Detail::Dropped {
+                    to: drop.state.clone(),
+                };
+                let severity = if drop.state == "failed" {
+                    Severity::Error
+                } else {
+                    Severity::Warning
+                };
+                let back = main
+                    .iter()
+                    .skip_while(|s| s.time.0 <= drop.time.0)
+                    .find(|s| s.state == "connected" || s.state == "completed");
+                let end = back.map_or(drop.time.0, |b| b.time.0);
+                out.push(
+                    c.finding("connection-dropped", severity, Connectivity, detail)
+                        .during(drop.time.0, end),
+                );
+            }
+        }
+    }
+}
+
+fn setup(c: &Ctx<'_>, out: &mut Vec<Finding>) {
+    let (Some(created), Some(connected)) = (
+        c.pc.created,
+        first_event(c, "connectionstatechange", "connected")
+            .or_else(|| first_event(c, "iceconnectionstatechange", "connected")),
+    ) else {
+        return;
+    };
+    let ms = connected.time.0 - created.0;
+    if ms > c.t.slow_setup_ms {
+        let detail = Detail::Took {
+            what: "setup (creation to connected)",
+            ms,
+            limit_ms: c.t.slow_setup_ms,
+        };
+        out.push(
+            c.finding(
+                "slow-setup",
+                Severity::Warning,
+                Category::Connectivity,
+                detail,
+            )
+            .during(created.0, connected.time.0)
+            .event(connected),
+        );
+    }
+    let restarts: Vec<&Event> =
+        c.pc.events
+            .iter()
+            .filter(|e| {
+                (e.name == "createOffer" && e.value.get("iceRestart") == Some(&Value::Bool(true)))
+                    || e.name == "restartIce"
+            })
+            .collect();
+    if let Some(first) = restarts.first() {
+        let detail = Detail::Count {
+            what: "ICE restart",
+            count: restarts.len(),
+        };
+        out.push(
+            c.finding(
+                "ice-restart",
+                Severity::Info,
+                Category::Connectivity,
+                detail,
+            )
+            .at(first.time.0)
+            .event(first),
+        );
+    }
+}
+
+fn path(c: &Ctx<'_>, out: &mut Vec<Finding>) {
+    let changes = selected_pair_changes(&c.pc.stats);
+    if changes.len() > 1 {
+        let detail = Detail::Count {
+            what: "selected candidate pair change",
+            count: changes.len() - 1,
+        };
+        let mut f = c
+            .finding(
+                "candidate-pair-switch",
+                Severity::Info,
+                Category::Connectivity,
+                detail,
+            )
+            .at(changes[1].0.0);
+        if let Some(t) =
+            c.pc.stats
+                .reports
+                .iter()
+                .find(|r| r.report_type == "transport")
+        {
+            f = f.series(t.id.as_str(), "selectedCandidatePairId");
+        }
+        out.push(f);
+    }
+    let mut relays = Vec::new();
+    let mut vpn = None;
+    for (t, pair_id, _) in &changes {
+        let Some(pair) = c.pc.stats.report(pair_id) else {
+            continue;
+        };
+        let Some(local) =
+            text_at(pair, "localCandidateId", *t).and_then(|id| c.pc.stats.report(&id))
+        else {
+            continue;
+        };
+        let at = local.timestamps.last().copied().unwrap_or(*t);
+        if text_at(local, "candidateType", at).as_deref() == Some("relay") {
+            relays.push((
+                t.0,
+                local,
+                text_at(local, "relayProtocol", at),
+                text_at(local, "url", at),
+            ));
+        }
+        if text_at(local, "networkType", at).as_deref() == Some("vpn") {
+            vpn.get_or_insert((t.0, local.id.to_string()));
+        }
+    }
+    if let Some((t, local, protocol, url)) = relays.into_iter().next() {
+        let (rule, severity) = match protocol.as_deref() {
+            Some("tcp") => ("relay-over-tcp", Severity::Warning),
+            Some("tls") => ("relay-over-tls", Severity::Warning),
+            _ => ("relay-used", Severity::Info),
+        };
+        let detail = Detail::Relay { protocol, url };
+        out.push(
+            c.finding(rule, severity, Category::Connectivity, detail.clone())
+                .at(t)
+                .series(local.id.as_str(), "candidateType"),
+        );
+        if rule != "relay-used" {
+            out.push(
+                c.finding("relay-used", Severity::Info, Category::Connectivity, detail)
+                    .at(t)
+                    .series(local.id.as_str(), "candidateType"),
+            );
+        }
+    }
+    if let Some((t, id)) = vpn {
+        out.push(
+            c.finding(
+                "vpn-used",
+                Severity::Info,
+                Category::Connectivity,
+                Detail::Plain,
+            )
+            .at(t)
+            .series(&id, "networkType"),
+        );
+    }
+}
+
+/// Time from the start of gathering to the first server-reflexive and relay candidate.
+fn gathering(c: &Ctx<'_>, out: &mut Vec<Finding>) {
+    let Some(start) = first_event(c, "icegatheringstatechange", "gathering") else {
+        return;
+    };
+    for (typ, rule) in [("srflx", "high-stun-delay"), ("relay", "high-turn-delay")] {
+        let first = c.pc.events.iter().find(|e| {
+            e.name == "icecandidate"
+                && e.value
+                    .get("candidate")
+                    .and_then(Value::as_str)
+                    .is_some_and(|s| s.contains(&format!(" typ {typ}")))
+        });
+        if let Some(e) = first {
+            let ms = e.time.0 - start.time.0;
+            if ms > c.t.gathering_delay_ms {
+                let detail = Detail::Average {
+                    metric: Metric::GatheringDelay,
+                    value: ms,
+                    limit: c.t.gathering_delay_ms,
+                };
+                out.push(
+                    c.finding(rule, Severity::Warning, Category::Connectivity, detail)
+                        .during(start.time.0, e.time.0)
+                        .event(e),
+                );
+            }
+        }
+    }
+    for e in
+        c.pc.events
+            .iter()
+            .filter(|e| e.name == "icecandidateerror")
+            .take(1)
+    {
+        let error = e
+            .value
+            .get("errorText")
+            .or_else(|| e.value.get("errorCode"))
+            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+            .unwrap_or_default();
+        let url = e
+            .value
+            .get("url")
+            .and_then(Value::as_str)
+            .unwrap_or("a TURN server");
+        let detail = Detail::Failed {
+            call: url.to_owned(),
+            error,
+        };
+        out.push(
+            c.finding(
+                "turn-unreachable",
+                Severity::Warning,
+                Category::Connectivity,
+                detail,
+            )
+            .at(e.time.0)
+            .event(e),
+        );
+    }
+}
+
+fn configuration(c: &Ctx<'_>, out: &mut Vec<Finding>) {
+    let Some(config) = c.pc.configuration.as_ref() else {
+        return;
+    };
+    let policy_relay = config
+        .get("iceTransportPolicy")
+        .is_some_and(|p| p == "relay");
+    if policy_relay {
+        out.push(c.finding(
+            "relay-only-policy",
+            Severity::Info,
+            Category::Connectivity,
+            Detail::Plain,
+        ));
+    }
+    if config
+        .get("iceCandidatePoolSize")
+        .and_then(Value::as_f64)
+        .is_some_and(|n| n > 0.0)
+    {
+        out.push(c.finding(
+            "ice-warmup",
+            Severity::Info,
+            Category::Connectivity,
+            Detail::Plain,
+        ));
+    }
+    let turn_configured = config
+        .get("iceServers")
+        .and_then(Value::as_array)
+        .is_some_and(|servers| {
+            servers.iter().any(|s| {
+                let urls = s.get("urls").or_else(|| s.get("url"));
+                let has = |u: &str| u.starts_with("turn:") || u.starts_with("turns:");
+                match urls {
+                    Some(Value::String(u)) => has(u),
+                    Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).any(has),
+                    _ => false,
+                }
+            })
+        });
+    let gathered_relay = c.pc.events.iter().any(|e| {
+        e.name == "icecandidate"
+            && e.value
+                .get("candidate")
+                .and_then(Value::as_str)
+                .is_some_and(|s| s.contains(" typ relay"))
+    });
+    let gathered_any = c.pc.events.iter().any(|e| e.name == "icecandidate");
+    if turn_configured && gathered_any && !gathered_relay && !policy_relay {
+        out.push(c.finding(
+            "turn-configured-no-relay",
+            Severity::Warning,
+            Category::Connectivity,
+            Detail::Plain,
+        ));
+    }
+}

@@ -1,0 +1,395 @@
+//! Findings: what went wrong in a call, as data. Each rule reads the model (and the
+//! features), and says what it found with a stable id, a severity, a category, where and when,
+//! the numbers, and the series and events it used. The English sentence is rendered from
+//! that at the edge ([`Finding::message`]).
+
+mod api;
+mod connectivity;
+mod media;
+mod metrics;
+mod network;
+mod render;
+mod thresholds;
+
+use serde::Serialize;
+
+pub use metrics::{Stream, streams};
+pub use thresholds::{Preset, RulesError, Thresholds};
+
+use crate::model::{Dump, PeerConnection};
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing; not a problem by itself.
+    Info,
+    /// The call was degraded.
+    Warning,
+    /// The call (or a part of it) failed.
+    Error,
+}
+
+impl Severity {
+    /// The stable name (`info`, `warning`, `error`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    /// Parses a stable name.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "info" => Some(Severity::Info),
+            "warning" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+}
+
+/// What a finding is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    /// ICE and DTLS: whether and how the peers connected.
+    Connectivity,
+    /// Loss, delay, jitter and bandwidth.
+    Network,
+    /// Received or sent audio.
+    Audio,
+    /// Received or sent video.
+    Video,
+    /// The machine could not keep up.
+    Cpu,
+    /// Cameras and microphones.
+    Devices,
+    /// WebRTC API calls that failed.
+    Api,
+    /// Offer/answer.
+    Signaling,
+    /// The dump itself: truncated, clocks.
+    DataQuality,
+}
+
+/// The data a finding rests on.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Evidence {
+    /// A stats series: report id and stat name.
+    Series {
+        /// The report id.
+        report: String,
+        /// The stat (`packetsLost`, `[bytesSent_in_bits/s]`).
+        stat: String,
+    },
+    /// An API call or event.
+    Event {
+        /// Its normalised name.
+        name: String,
+        /// When, epoch ms.
+        time_ms: f64,
+    },
+}
+
+/// What a rule measured, for the sentence and for machines.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum Detail {
+    /// A state machine entered `state`.
+    State {
+        /// `connection`, `ICE`.
+        machine: &'static str,
+        /// The state.
+        state: String,
+    },
+    /// The connection never reached `connected`; the last state it did reach.
+    NeverConnected {
+        /// The last connection (or ICE) state, if any.
+        last: Option<String>,
+    },
+    /// Connected, then the connection went to `to`.
+    Dropped {
+        /// `disconnected` or `failed`.
+        to: String,
+    },
+    /// Something took `ms` (against a limit).
+    Took {
+        /// What took that long.
+        what: &'static str,
+        /// How long.
+        ms: f64,
+        /// The threshold.
+        limit_ms: f64,
+    },
+    /// Something happened `count` times.
+    Count {
+        /// What.
+        what: &'static str,
+        /// How often.
+        count: usize,
+    },
+    /// The media went through a TURN relay.
+    Relay {
+        /// `udp`, `tcp` or `tls`.
+        protocol: Option<String>,
+        /// The TURN URL, when known.
+        url: Option<String>,
+    },
+    /// A measure averaged `value` over the range (against a limit).
+    Average {
+        /// What was measured, with its unit in [`Metric::unit`].
+        metric: Metric,
+        /// The average.
+        value: f64,
+        /// The threshold.
+        limit: f64,
+    },
+    /// A measure fell from `from` to `to`.
+    Fell {
+        /// What.
+        metric: Metric,
+        /// Before.
+        from: f64,
+        /// After.
+        to: f64,
+    },
+    /// A share of the time, in percent.
+    Share {
+        /// What.
+        what: &'static str,
+        /// Percent of the time.
+        pct: f64,
+        /// The threshold.
+        limit_pct: f64,
+    },
+    /// A call failed with this error.
+    Failed {
+        /// The call.
+        call: String,
+        /// The error as the dump gives it.
+        error: String,
+    },
+    /// A device of note.
+    Device {
+        /// Its label.
+        label: String,
+    },
+    /// A counter holds an impossible value.
+    Impossible {
+        /// The stat.
+        stat: &'static str,
+        /// The value.
+        value: f64,
+    },
+    /// Nothing to add: the rule id says it all.
+    Plain,
+}
+
+/// A measured quantity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Metric {
+    /// Packet loss, %.
+    PacketLoss,
+    /// Jitter, ms.
+    Jitter,
+    /// Round-trip time, ms.
+    RoundTripTime,
+    /// Frame height, px.
+    FrameHeight,
+    /// Frames per second.
+    FrameRate,
+    /// Available outgoing bitrate, bits/s.
+    AvailableBitrate,
+    /// Decode time per frame, ms.
+    DecodeTime,
+    /// Encode time per frame, ms.
+    EncodeTime,
+    /// Concealed audio samples, %.
+    Concealment,
+    /// Delay from the start of ICE gathering, ms.
+    GatheringDelay,
+}
+
+impl Metric {
+    /// The unit the value is in.
+    pub fn unit(self) -> &'static str {
+        match self {
+            Metric::PacketLoss | Metric::Concealment => "%",
+            Metric::Jitter
+            | Metric::RoundTripTime
+            | Metric::DecodeTime
+            | Metric::EncodeTime
+            | Metric::GatheringDelay => "ms",
+            Metric::FrameHeight => "px",
+            Metric::FrameRate => "fps",
+            Metric::AvailableBitrate => "bits/s",
+        }
+    }
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    /// The stable rule id (`connection-failed`).
+    pub rule: &'static str,
+    /// How bad.
+    pub severity: Severity,
+    /// About what.
+    pub category: Category,
+    /// The peer connection, when it is about one.
+    pub pc: Option<String>,
+    /// The track (`inbound video ssrc 123`, or its report id), when it is about one.
+    pub track: Option<String>,
+    /// The start of the time range, epoch ms.
+    pub start_ms: Option<f64>,
+    /// The end of the time range, epoch ms.
+    pub end_ms: Option<f64>,
+    /// What was measured.
+    pub detail: Detail,
+    /// The series and events it used.
+    pub evidence: Vec<Evidence>,
+}
+
+/// The verdict on a track, a connection or a dump.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// Nothing worse than info.
+    Good,
+    /// At least one warning.
+    Degraded,
+    /// At least one error.
+    Bad,
+}
+
+impl Verdict {
+    /// The verdict the worst of `findings` gives.
+    pub fn of<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Self {
+        match findings.into_iter().map(|f| f.severity).max() {
+            Some(Severity::Error) => Verdict::Bad,
+            Some(Severity::Warning) => Verdict::Degraded,
+            _ => Verdict::Good,
+        }
+    }
+
+    /// The stable name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Verdict::Good => "good",
+            Verdict::Degraded => "degraded",
+            Verdict::Bad => "bad",
+        }
+    }
+}
+
+/// What a rule gets to read.
+pub(crate) struct Ctx<'a> {
+    pub dump: &'a Dump,
+    pub pc: &'a PeerConnection,
+    pub t: &'a Thresholds,
+    pub streams: Vec<Stream<'a>>,
+}
+
+impl Ctx<'_> {
+    /// A finding on this connection.
+    pub fn finding(
+        &self,
+        rule: &'static str,
+        severity: Severity,
+        category: Category,
+        detail: Detail,
+    ) -> Finding {
+        Finding {
+            rule,
+            severity,
+            category,
+            pc: Some(self.pc.id.to_string()),
+            track: None,
+            start_ms: None,
+            end_ms: None,
+            detail,
+            evidence: Vec::new(),
+        }
+    }
+}
+
+impl Finding {
+    /// Sets the time range.
+    pub fn during(mut self, start: f64, end: f64) -> Self {
+        self.start_ms = Some(start);
+        self.end_ms = Some(end);
+        self
+    }
+
+    /// Sets the time (a moment).
+    pub fn at(self, t: f64) -> Self {
+        self.during(t, t)
+    }
+
+    /// Names the track.
+    pub fn on(mut self, track: String) -> Self {
+        self.track = Some(track);
+        self
+    }
+
+    /// Adds a series as evidence.
+    pub fn series(mut self, report: &str, stat: &str) -> Self {
+        self.evidence.push(Evidence::Series {
+            report: report.to_owned(),
+            stat: stat.to_owned(),
+        });
+        self
+    }
+
+    /// Adds an event as evidence.
+    pub fn event(mut self, e: &crate::model::Event) -> Self {
+        self.evidence.push(Evidence::Event {
+            name: e.name.clone(),
+            time_ms: e.time.0,
+        });
+        self
+    }
+
+    /// The sentence, with the numbers, times relative to `origin_ms`.
+    pub fn message(&self, origin_ms: f64) -> String {
+        render::message(self, origin_ms)
+    }
+}
+
+/// Every finding of `dump` under `thresholds`, per connection in order, then the dump's own,
+/// each list sorted by severity (worst first) and time.
+pub fn findings(dump: &Dump, thresholds: &Thresholds) -> Vec<Finding> {
+    let mut out = api::client(dump, thresholds);
+    for pc in &dump.peer_connections {
+        let ctx = Ctx {
+            dump,
+            pc,
+            t: thresholds,
+            streams: streams(pc),
+        };
+        let mut found = Vec::new();
+        connectivity::rules(&ctx, &mut found);
+        network::rules(&ctx, &mut found);
+        media::rules(&ctx, &mut found);
+        api::rules(&ctx, &mut found);
+        out.extend(found);
+    }
+    out.sort_by(|a, b| {
+        b.severity.cmp(&a.severity).then(
+            a.start_ms
+                .unwrap_or(f64::INFINITY)
+                .total_cmp(&b.start_ms.unwrap_or(f64::INFINITY)),
+        )
+    });
+    out
+}
+
+/// The verdict of connection `pc` among `findings`.
+pub fn connection_verdict(findings: &[Finding], pc: &str) -> Verdict {
+    Verdict::of(findings.iter().filter(|f| f.pc.as_deref() == Some(pc)))
+}

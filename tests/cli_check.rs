@@ -1,0 +1,158 @@
+//! `rtcscope features` and `rtcscope check`: JSON shapes, exit statuses, the JUnit report,
+//! and the verdict in `inspect`.
+
+mod common;
+
+use std::process::{Command, Output};
+
+use common::{bundled, shared};
+use serde_json::Value;
+
+fn rtcscope(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rtcscope"))
+        .args(args)
+        .output()
+        .expect("run rtcscope")
+}
+
+fn path(p: std::path::PathBuf) -> String {
+    p.to_str().unwrap().to_owned()
+}
+
+#[test]
+fn features_json_is_shaped_like_rtcstats() {
+    let src = path(bundled("rtcstats-v3_loopback_30s.jsonl.br"));
+    let out = rtcscope(&["features", &src, "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["hardwareConcurrency"], 2);
+    let pcs = v["peerConnections"].as_array().unwrap();
+    assert_eq!(pcs[0]["id"], "PC_0");
+    assert_eq!(pcs[0]["numberOfNegotiations"], 5);
+    assert_eq!(pcs[0]["tracks"].as_array().unwrap().len(), 6);
+    // Without --json: a readable table.
+    let out = rtcscope(&["features", &src]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("peer connection PC_0"), "{text}");
+    assert!(text.contains("track 1: outbound video"), "{text}");
+}
+
+#[test]
+fn check_fails_a_failed_call_with_status_3() {
+    let failed = path(shared("public/jitsi/chrome-standard-pc-failed"));
+    let out = rtcscope(&["check", &failed, "--json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["verdict"], "bad");
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "connection-failed" && f["pc"] == "PC_0")
+        .unwrap();
+    assert_eq!(f["severity"], "error");
+    assert_eq!(f["category"], "connectivity");
+    assert!(f["start_ms"].as_f64().unwrap() > 1.6e12);
+    assert_eq!(
+        f["message"],
+        "the connection state became failed at +15.6 s"
+    );
+    assert!(!f["evidence"].as_array().unwrap().is_empty());
+    // A healthy-enough call passes at the default level, fails at --fail-on warning.
+    let ok = path(bundled("rtcstats-v3_loopback_30s.jsonl.br"));
+    assert_eq!(rtcscope(&["check", &ok]).status.code(), Some(0));
+    assert_eq!(
+        rtcscope(&["check", &ok, "--fail-on", "warning"])
+            .status
+            .code(),
+        Some(3)
+    );
+    // Unreadable input keeps status 2, a bad option 1.
+    assert_eq!(
+        rtcscope(&["check", "/nonexistent/dump"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        rtcscope(&["check", &ok, "--fail-on", "fatal"])
+            .status
+            .code(),
+        Some(1)
+    );
+}
+
+#[test]
+fn check_writes_junit_that_parses() {
+    let dir = tempfile::tempdir().unwrap();
+    let xml = dir.path().join("report.xml");
+    let failed = path(shared("public/jitsi/chrome-standard-pc-failed"));
+    let ok = path(bundled("rtcstats-v3_loopback_30s.jsonl.br"));
+    let out = rtcscope(&["check", &failed, &ok, "--junit", xml.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3));
+    let text = std::fs::read_to_string(&xml).unwrap();
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    let suites: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("testsuite"))
+        .collect();
+    assert_eq!(suites.len(), 2);
+    // The failed dump: client + three connections, each connection failing.
+    assert_eq!(suites[0].attribute("tests"), Some("4"));
+    let failures: Vec<_> = suites[0]
+        .descendants()
+        .filter(|n| n.has_tag_name("failure"))
+        .map(|n| n.attribute("type").unwrap())
+        .collect();
+    assert!(failures.contains(&"connection-failed"), "{failures:?}");
+    assert_eq!(suites[1].attribute("failures"), Some("0"));
+}
+
+#[test]
+fn check_honours_rules_files_and_presets() {
+    let dir = tempfile::tempdir().unwrap();
+    let ok = path(bundled("rtcstats-v3_loopback_30s.jsonl.br"));
+    let rules = dir.path().join("rules.toml");
+    std::fs::write(&rules, "drop_ratio = 0.1\n").unwrap();
+    let out = rtcscope(&["check", &ok, "--json", "--rules", rules.to_str().unwrap()]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["rule"] != "resolution-drop"),
+        "{v}"
+    );
+    std::fs::write(&rules, "no_such_threshold = 1\n").unwrap();
+    let out = rtcscope(&["check", &ok, "--rules", rules.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no_such_threshold"));
+    let out = rtcscope(&["check", &ok, "--json", "--preset", "audio-only"]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["category"] != "video")
+    );
+}
+
+#[test]
+fn inspect_json_carries_verdicts() {
+    let failed = path(shared("public/jitsi/chrome-standard-pc-failed"));
+    let out = rtcscope(&["inspect", &failed, "--json"]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["verdict"], "bad");
+    let pc0 = &v["peer_connections"][0];
+    assert_eq!(pc0["verdict"], "bad");
+    assert!(pc0["findings"]["error"].as_u64().unwrap() >= 1);
+}

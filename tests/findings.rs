@@ -1,0 +1,456 @@
+//! Each rule fires on a small hand-made call and stays silent on a healthy one; and the
+//! known-bad shared fixtures say what went wrong.
+
+mod common;
+
+use common::{load, shared};
+use rtcscope::analyze::findings::{Finding, Severity, Thresholds, Verdict, findings};
+use rtcscope::decode::decode_text;
+use serde_json::{Value, json};
+
+/// Edits the report set of one poll.
+type Edit = Box<dyn Fn(usize, &mut serde_json::Map<String, Value>)>;
+
+/// A call written as Chrome writes its rtcstats download (full reports, plain names): one
+/// connection, polled every second for `polls` seconds.
+struct Call {
+    events: Vec<(f64, String, Value)>,
+    polls: usize,
+    /// Changes the report set of poll `k` (at `k` seconds).
+    stats: Edit,
+}
+
+const T0: f64 = 1_700_000_000_000.0;
+
+impl Call {
+    fn healthy(polls: usize) -> Call {
+        let ev = |t: f64, name: &str, v: Value| (t, name.to_owned(), v);
+        Call {
+            events: vec![
+                ev(
+                    0.0,
+                    "create",
+                    json!({"iceServers": [{"urls": "stun:stun.example.org"}]}),
+                ),
+                ev(
+                    10.0,
+                    "setLocalDescription",
+                    json!({"type": "offer", "sdp": "v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\n"}),
+                ),
+                ev(
+                    60.0,
+                    "setRemoteDescription",
+                    json!({"type": "answer", "sdp": "v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\n"}),
+                ),
+                ev(70.0, "onicegatheringstatechange", json!("gathering")),
+                ev(80.0, "oniceconnectionstatechange", json!("checking")),
+                ev(90.0, "onconnectionstatechange", json!("connecting")),
+                ev(150.0, "oniceconnectionstatechange", json!("connected")),
+                ev(160.0, "onconnectionstatechange", json!("connected")),
+            ],
+            polls,
+            stats: Box::new(|_, _| {}),
+        }
+    }
+
+    fn with(mut self, f: impl Fn(usize, &mut serde_json::Map<String, Value>) + 'static) -> Self {
+        let before = std::mem::replace(&mut self.stats, Box::new(|_, _| {}));
+        self.stats = Box::new(move |k, m| {
+            before(k, m);
+            f(k, m);
+        });
+        self
+    }
+
+    fn event(mut self, t: f64, name: &str, v: Value) -> Self {
+        self.events.push((t, name.to_owned(), v));
+        self
+    }
+
+    /// The reports of a healthy audio+video call at poll `k`.
+    fn base(k: usize) -> serde_json::Map<String, Value> {
+        let t = T0 + 1000.0 * k as f64;
+        let k = k as f64;
+        let mut m = serde_json::Map::new();
+        let mut put = |id: &str, v: Value| {
+            let mut v = v;
+            v["timestamp"] = json!(t);
+            m.insert(id.to_owned(), v);
+        };
+        put(
+            "T",
+            json!({"type": "transport", "selectedCandidatePairId": "CP", "bytesSent": 100_000.0 * k, "bytesReceived": 100_000.0 * k, "tlsVersion": "FEFD", "dtlsRole": "client"}),
+        );
+        put(
+            "CP",
+            json!({"type": "candidate-pair", "transportId": "T", "localCandidateId": "L", "remoteCandidateId": "R", "currentRoundTripTime": 0.02, "availableOutgoingBitrate": 1_500_000, "bytesSent": 100_000.0 * k, "bytesReceived": 100_000.0 * k, "totalRoundTripTime": 0.02 * k, "responsesReceived": k}),
+        );
+        put(
+            "L",
+            json!({"type": "local-candidate", "candidateType": "host", "protocol": "udp", "address": "192.0.2.1", "priority": 2_122_260_223u64}),
+        );
+        put(
+            "R",
+            json!({"type": "remote-candidate", "candidateType": "host", "protocol": "udp", "address": "192.0.2.2"}),
+        );
+        put("CA", json!({"type": "codec", "mimeType": "audio/opus"}));
+        put("CV", json!({"type": "codec", "mimeType": "video/VP8"}));
+        put(
+            "IA",
+            json!({"type": "inbound-rtp", "kind": "audio", "ssrc": 1, "codecId": "CA", "packetsReceived": 50.0 * k, "packetsLost": 0, "bytesReceived": 4000.0 * k, "jitter": 0.005, "concealedSamples": 10, "totalSamplesReceived": 48_000.0 * k}),
+        );
+        put(
+            "IV",
+            json!({"type": "inbound-rtp", "kind": "video", "ssrc": 2, "codecId": "CV", "packetsReceived": 100.0 * k, "packetsLost": 0, "bytesReceived": 60_000.0 * k, "jitter": 0.01, "framesDecoded": 30.0 * k, "totalDecodeTime": 0.15 * k, "freezeCount": 0, "frameHeight": 720, "framesPerSecond": 30}),
+        );
+        put(
+            "OV",
+            json!({"type": "outbound-rtp", "kind": "video", "ssrc": 3, "codecId": "CV", "packetsSent": 100.0 * k, "bytesSent": 60_000.0 * k, "framesEncoded": 30.0 * k, "totalEncodeTime": 0.15 * k, "frameHeight": 720, "framesPerSecond": 30, "encoderImplementation": "libvpx", "qualityLimitationReason": "none", "qualityLimitationDurations": {"none": k, "bandwidth": 0, "cpu": 0, "other": 0}}),
+        );
+        put(
+            "RIV",
+            json!({"type": "remote-inbound-rtp", "kind": "video", "ssrc": 3, "localId": "OV", "roundTripTime": 0.02, "fractionLost": 0, "jitter": 0.004}),
+        );
+        m
+    }
+
+    fn dump(&self) -> rtcscope::model::Dump {
+        let mut lines = vec![
+            "RTCStatsDump".to_owned(),
+            json!({"fileFormat": 3, "userAgent": "Chrome/140"}).to_string(),
+        ];
+        let mut all: Vec<(f64, Value)> = self
+            .events
+            .iter()
+            .map(|(t, name, v)| (*t, json!([name, "PC_0", v])))
+            .collect();
+        for k in 0..self.polls {
+            let mut m = Call::base(k);
+            (self.stats)(k, &mut m);
+            all.push((
+                1000.0 * k as f64 + 500.0,
+                json!(["getStats", "PC_0", Value::Object(m)]),
+            ));
+        }
+        all.sort_by(|a, b| a.0.total_cmp(&b.0));
+        // The first delta is the absolute time.
+        let mut clock = 0.0;
+        for (t, mut v) in all {
+            let at = T0 - 500.0 + t;
+            v.as_array_mut().unwrap().push(json!(at - clock));
+            clock = at;
+            lines.push(v.to_string());
+        }
+        decode_text(lines.join("\n").as_bytes()).unwrap()
+    }
+
+    fn findings(&self) -> Vec<Finding> {
+        findings(&self.dump(), &Thresholds::default())
+    }
+}
+
+fn rules(found: &[Finding]) -> Vec<&'static str> {
+    found.iter().map(|f| f.rule).collect()
+}
+
+fn fires(call: Call, rule: &str) -> Finding {
+    let found = call.findings();
+    found
+        .iter()
+        .find(|f| f.rule == rule)
+        .cloned()
+        .unwrap_or_else(|| panic!("{rule} did not fire; got {:?}", rules(&found)))
+}
+
+#[test]
+fn a_healthy_call_has_no_findings() {
+    let found = Call::healthy(30).findings();
+    assert!(found.is_empty(), "{:?}", rules(&found));
+    assert_eq!(Verdict::of(&found), Verdict::Good);
+}
+
+#[test]
+fn connectivity_rules() {
+    let f = fires(
+        Call::healthy(20).event(15_000.0, "onconnectionstatechange", json!("failed")),
+        "connection-failed",
+    );
+    assert_eq!(f.severity, Severity::Error);
+    assert_eq!(f.start_ms, Some(T0 - 500.0 + 15_000.0));
+    assert_eq!(
+        f.message(T0 - 500.0),
+        "the connection state became failed at +15.0 s"
+    );
+    fires(
+        Call::healthy(20).event(15_000.0, "oniceconnectionstatechange", json!("failed")),
+        "ice-failed",
+    );
+    fires(
+        Call::healthy(20).event(12_000.0, "onconnectionstatechange", json!("disconnected")),
+        "connection-dropped",
+    );
+    let mut never = Call::healthy(5);
+    never
+        .events
+        .retain(|(_, n, v)| !(n.ends_with("statechange") && v == "connected"));
+    fires(never, "never-connected");
+    let mut slow = Call::healthy(10);
+    slow.events
+        .retain(|(_, n, v)| !(n == "onconnectionstatechange" && v == "connected"));
+    let f = fires(
+        slow.event(5000.0, "onconnectionstatechange", json!("connected")),
+        "slow-setup",
+    );
+    assert!(
+        f.message(T0).contains("5.0 s (limit 3.0 s)"),
+        "{}",
+        f.message(T0)
+    );
+    fires(
+        Call::healthy(10).event(4000.0, "createOffer", json!({"iceRestart": true})),
+        "ice-restart",
+    );
+    let relayed = || {
+        Call::healthy(10).with(|_, m| {
+            m["L"]["candidateType"] = json!("relay");
+            m["L"]["relayProtocol"] = json!("tcp");
+            m["L"]["url"] = json!("turn:turn.example.org:443?transport=tcp");
+        })
+    };
+    fires(relayed(), "relay-used");
+    let f = fires(relayed(), "relay-over-tcp");
+    assert_eq!(f.severity, Severity::Warning);
+    let mut turn = Call::healthy(5);
+    turn.events[0].2 = json!({"iceServers": [{"urls": ["turn:turn.example.org?transport=udp"]}]});
+    fires(
+        turn.event(
+            75.0,
+            "onicecandidate",
+            json!({"candidate": "candidate:1 1 udp 2122260223 192.0.2.1 5000 typ host", "sdpMid": "0"}),
+        ),
+        "turn-configured-no-relay",
+    );
+}
+
+#[test]
+fn network_rules() {
+    let lossy = Call::healthy(40).with(|k, m| {
+        if (10..30).contains(&k) {
+            // 10 % of the packets of each second lost.
+            let lost = 10.0 * (k - 9) as f64;
+            m["IV"]["packetsLost"] = json!(lost);
+            m["IV"]["packetsReceived"] = json!(100.0 * k as f64 - lost);
+        } else if k >= 30 {
+            m["IV"]["packetsLost"] = json!(200.0);
+            m["IV"]["packetsReceived"] = json!(100.0 * k as f64 - 200.0);
+        }
+    });
+    let f = fires(lossy, "high-packet-loss");
+    assert_eq!(f.track.as_deref(), Some("inbound video ssrc 2"));
+    let msg = f.message(T0);
+    assert!(
+        msg.starts_with("packet loss on inbound video ssrc 2 averaged 10."),
+        "{msg}"
+    );
+    let f = fires(
+        Call::healthy(30).with(|k, m| {
+            if k >= 10 {
+                m["IA"]["jitter"] = json!(0.08);
+            }
+        }),
+        "high-jitter",
+    );
+    assert!(f.message(T0).contains("80.0 ms"), "{}", f.message(T0));
+    fires(
+        Call::healthy(30).with(|k, m| {
+            if k >= 10 {
+                m["RIV"]["roundTripTime"] = json!(0.6);
+            }
+        }),
+        "high-rtt",
+    );
+    fires(
+        Call::healthy(30).with(|k, m| {
+            if k >= 15 {
+                m["CP"]["availableOutgoingBitrate"] = json!(300_000);
+            }
+        }),
+        "bandwidth-collapse",
+    );
+    fires(
+        Call::healthy(5).with(|_, m| m["IA"]["packetsLost"] = json!(-2_000_000)),
+        "invalid-packet-loss",
+    );
+}
+
+#[test]
+fn media_rules() {
+    fires(
+        Call::healthy(20).with(|k, m| {
+            let k = k as f64;
+            m["OV"]["qualityLimitationDurations"] =
+                json!({"none": k * 0.5, "bandwidth": k * 0.5, "cpu": 0, "other": 0});
+            m["OV"]["qualityLimitationReason"] = json!("bandwidth");
+        }),
+        "quality-limited-bandwidth",
+    );
+    fires(
+        Call::healthy(20).with(|k, m| {
+            let k = k as f64;
+            m["OV"]["qualityLimitationDurations"] =
+                json!({"none": k * 0.8, "bandwidth": 0, "cpu": k * 0.2, "other": 0});
+        }),
+        "quality-limited-cpu",
+    );
+    let f = fires(
+        Call::healthy(30).with(|k, m| {
+            if k >= 10 {
+                m["OV"]["frameHeight"] = json!(180);
+            }
+        }),
+        "resolution-drop",
+    );
+    assert!(
+        f.message(T0).contains("fell from 720 px to 180 px"),
+        "{}",
+        f.message(T0)
+    );
+    fires(
+        Call::healthy(30).with(|k, m| {
+            if (10..25).contains(&k) {
+                m["IV"]["framesPerSecond"] = json!(5);
+            }
+        }),
+        "framerate-drop",
+    );
+    fires(
+        Call::healthy(10).with(|_, m| m["IV"]["freezeCount"] = json!(3)),
+        "video-freezes",
+    );
+    fires(
+        Call::healthy(10).with(|k, m| m["IV"]["totalDecodeTime"] = json!(0.06 * 30.0 * k as f64)),
+        "high-decode-time",
+    );
+    fires(
+        Call::healthy(10)
+            .with(|k, m| m["IA"]["concealedSamples"] = json!(48_000.0 * k as f64 * 0.1)),
+        "audio-concealment",
+    );
+    fires(
+        Call::healthy(10).with(|k, m| {
+            if k >= 5 {
+                m["OV"]["encoderImplementation"] = json!("libvpx (fallback from: ExternalEncoder)");
+            } else {
+                m["OV"]["encoderImplementation"] = json!("ExternalEncoder");
+            }
+        }),
+        "encoder-software-fallback",
+    );
+}
+
+#[test]
+fn api_rules() {
+    let f = fires(
+        Call::healthy(5).event(
+            40.0,
+            "setRemoteDescriptionOnFailure",
+            json!("InvalidAccessError: bad SDP"),
+        ),
+        "set-description-failed",
+    );
+    assert_eq!(
+        f.message(T0 - 500.0),
+        "setRemoteDescription failed: InvalidAccessError: bad SDP at +0.0 s"
+    );
+    let mut slow = Call::healthy(5);
+    slow.events.retain(|(_, n, _)| n != "setRemoteDescription");
+    fires(
+        slow.event(
+            2500.0,
+            "setRemoteDescription",
+            json!({"type": "answer", "sdp": "v=0\r\n"}),
+        ),
+        "high-signaling-time",
+    );
+}
+
+#[test]
+fn thresholds_decide() {
+    let call = Call::healthy(30).with(|k, m| {
+        if k >= 10 {
+            m["IA"]["jitter"] = json!(0.03);
+        }
+    });
+    let dump = call.dump();
+    assert!(
+        findings(&dump, &Thresholds::default())
+            .iter()
+            .all(|f| f.rule != "high-jitter")
+    );
+    let strict = Thresholds::with_toml(&Thresholds::default(), "jitter_ms = 20", "t").unwrap();
+    assert!(
+        findings(&dump, &strict)
+            .iter()
+            .any(|f| f.rule == "high-jitter")
+    );
+}
+
+#[test]
+fn known_bad_fixtures() {
+    let failed = findings(
+        &load(&shared("public/jitsi/chrome-standard-pc-failed")),
+        &Thresholds::default(),
+    );
+    let f = failed
+        .iter()
+        .find(|f| f.rule == "connection-failed" && f.pc.as_deref() == Some("PC_0"))
+        .expect("connection-failed on PC_0");
+    assert_eq!(f.severity, Severity::Error);
+    let relay = findings(
+        &load(&shared("public/jitsi/google-standard-stats-relay-p2p")),
+        &Thresholds::default(),
+    );
+    assert!(
+        relay.iter().any(|f| f.rule == "relay-used"),
+        "{:?}",
+        rules(&relay)
+    );
+    assert!(
+        relay.iter().any(|f| f.rule == "relay-over-tls"),
+        "{:?}",
+        rules(&relay)
+    );
+}
+
+#[test]
+fn recorded_calls_show_their_restart_and_cap_and_no_error() {
+    for rel in [
+        "recorded/rtcstats-v3_loopback_30s.jsonl",
+        "recorded/webrtc_internals_dump_v3_loopback_30s.txt",
+        "recorded/rtcstats-jitsi_loopback_30s.jsonl",
+        "recorded/webrtc_internals_rtcstats_dump_v3_loopback_30s.gz",
+    ] {
+        let found = findings(&load(&shared(rel)), &Thresholds::default());
+        assert!(
+            found.iter().all(|f| f.severity < Severity::Error),
+            "{rel}: {:?}",
+            rules(&found)
+        );
+        assert!(
+            found.iter().any(|f| f.rule == "ice-restart"),
+            "{rel}: {:?}",
+            rules(&found)
+        );
+        // The 250 kbps cap shows in the data as the sent resolution falling to 180 px.
+        let drop = found
+            .iter()
+            .find(|f| {
+                f.rule == "resolution-drop"
+                    && f.track
+                        .as_deref()
+                        .is_some_and(|t| t.starts_with("outbound"))
+            })
+            .unwrap_or_else(|| panic!("{rel}: {:?}", rules(&found)));
+        assert!(drop.message(drop.start_ms.unwrap()).contains("to 180 px"));
+    }
+}
