@@ -17,7 +17,11 @@ fn diff(path: &str, expected: &Value, ours: &Value, out: &mut Vec<String>) {
                     None => out.push(format!("{path}.{k}: missing (expected {v})")),
                 }
             }
-            for k in o.keys().filter(|k| !e.contains_key(*k)) {
+            // rtcscope's own features are documented additions, not differences.
+            for k in o
+                .keys()
+                .filter(|k| !e.contains_key(*k) && !rtcscope::analyze::features::is_extra(k))
+            {
                 out.push(format!("{path}.{k}: extra ({})", o[k]));
             }
         }
@@ -206,4 +210,34 @@ fn every_fixture_has_features() {
             );
         }
     }
+}
+
+/// rtcscope's own features on the recorded call: the path, setup, restarts and the
+/// distributions over time.
+#[test]
+fn extra_features_of_the_recorded_call() {
+    let f = rtcscope::analyze::features::extract(&load(&shared(
+        "recorded/rtcstats-v3_loopback_30s.jsonl",
+    )))
+    .to_json();
+    let pc = &f["peerConnections"][0];
+    let setup = pc["setupTime"].as_f64().unwrap();
+    assert!((20.0..2000.0).contains(&setup), "{setup}");
+    assert_eq!(pc["iceRestarts"], 1);
+    assert_eq!(pc["selectedLocalCandidateType"], "host");
+    assert_eq!(pc["selectedRemoteCandidateType"], "host");
+    assert_eq!(pc["selectedProtocol"], "udp");
+    assert!(pc["candidatePairSwitches"].as_u64().unwrap() >= 1);
+    let video = &pc["tracks"][1];
+    assert_eq!(video["kind"], "video");
+    assert_eq!(video["frameHeightMax"], 480);
+    assert_eq!(video["frameHeightP50"], 180);
+    let bitrate = video["bitrateP50"].as_f64().unwrap();
+    // Capped at 250 kbps for part of the call, below the 640x480 rate before.
+    assert!((50_000.0..2_000_000.0).contains(&bitrate), "{bitrate}");
+    assert!(video["roundTripTimeMsMax"].as_f64().unwrap() < 50.0);
+    assert_eq!(video["packetLossPercentMax"], 0);
+    let inbound = &pc["tracks"][3];
+    assert_eq!(inbound["direction"], "inbound");
+    assert!(inbound["jitterMsP95"].as_f64().unwrap() < 50.0);
 }

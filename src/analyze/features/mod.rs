@@ -8,7 +8,10 @@
 
 mod client;
 mod connection;
+mod extra;
 mod track;
+
+pub use extra::is_extra;
 
 use serde_json::{Map, Value};
 
@@ -44,10 +47,14 @@ pub fn extract(dump: &Dump) -> Features {
         connections: dump
             .peer_connections
             .iter()
-            .map(|pc| ConnectionFeatures {
-                id: pc.id.to_string(),
-                fields: connection::features(dump, pc),
-                tracks: track::features(pc),
+            .map(|pc| {
+                let mut fields = connection::features(dump, pc);
+                extra::connection(&mut fields, pc);
+                ConnectionFeatures {
+                    id: pc.id.to_string(),
+                    fields,
+                    tracks: track::features(pc),
+                }
             })
             .collect(),
     }

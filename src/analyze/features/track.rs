@@ -34,7 +34,18 @@ pub fn features(pc: &PeerConnection) -> Vec<Fields> {
     if tracks.is_empty() {
         tracks = from_stats(pc);
     }
-    tracks.iter().map(|t| track_features(pc, t)).collect()
+    let streams = crate::analyze::findings::streams(pc);
+    tracks
+        .iter()
+        .map(|t| {
+            let mut f = track_features(pc, t);
+            if let Some(r) = t.stats {
+                let stream = streams.iter().find(|s| std::ptr::eq(s.report, r));
+                super::extra::track(&mut f, stream, r, !t.outbound);
+            }
+            f
+        })
+        .collect()
 }
 
 /// `[kind, id, …]` of a track value.

@@ -13,7 +13,7 @@ mod thresholds;
 
 use serde::Serialize;
 
-pub use metrics::{Stream, streams};
+pub use metrics::{Measure, Stream, streams};
 pub use thresholds::{Preset, RulesError, Thresholds};
 
 use crate::model::{Dump, PeerConnection};
