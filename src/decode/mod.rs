@@ -108,10 +108,8 @@ impl<R: Read> Read for Limited<R> {
 /// How much of the input is looked at to choose a decoder.
 const HEAD: u64 = 64 * 1024;
 
-/// Marker error a reader returns (inside an [`io::Error`]) when the user cancelled.
-#[derive(Debug, thiserror::Error)]
-#[error("cancelled")]
-pub struct Cancelled;
+/// The marker of a cancelled read; it belongs to the sources that are cancelled.
+pub use crate::source::Cancelled;
 
 fn is_cancel(e: &io::Error) -> bool {
     e.get_ref().is_some_and(|inner| inner.is::<Cancelled>())

@@ -20,7 +20,6 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 #[cfg(any(feature = "s3", feature = "https"))]
 use std::time::{Duration, SystemTime};
 
-use crate::decode::Cancelled;
 use remote::{RemoteError, RemoteOptions};
 use uri::{S3Uri, UriError, WebUrl};
 
@@ -36,6 +35,12 @@ pub enum Source {
     /// An `http://` or `https://` URL (pre-signed S3 URLs included).
     Web(WebUrl),
 }
+
+/// Marker error a reader returns (inside an [`io::Error`]) when the user cancelled: the
+/// decoders stop on it and report [`crate::decode::DecodeError::Cancelled`].
+#[derive(Debug, thiserror::Error)]
+#[error("cancelled")]
+pub struct Cancelled;
 
 /// Why a source could not be opened.
 #[derive(Debug, thiserror::Error)]

@@ -5,8 +5,8 @@ use std::io::{self, Read};
 use std::path::PathBuf;
 use std::time::Duration;
 
+use super::Cancelled;
 use super::cache::Cache;
-use crate::decode::Cancelled;
 
 /// How to reach remote sources. Holds no secret: credentials come from the AWS chain
 /// (environment, profiles, SSO, `credential_process`, instance and container roles) when a
