@@ -200,7 +200,7 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String, Failure> {
 
 /// Opens and decodes `arg`, with the source named in any error.
 pub fn load(arg: &str, remote: &RemoteArgs) -> Result<Dump, String> {
-    crate::load::load_with(arg, &remote.options(), None)
+    crate::load::load_with(arg, &remote.options(), None).map_err(|e| e.to_string())
 }
 
 /// How a source is shown in output: as given, but with a pre-signed URL's query hidden.

@@ -55,14 +55,14 @@ impl Loader {
             .spawn(move || {
                 // Chrome's derived rates are computed here too, off the UI thread.
                 let result =
-                    crate::load::load_with(&thread_source, &remote, Some(&thread_progress)).map(
-                        |mut dump| {
+                    crate::load::load_with(&thread_source, &remote, Some(&thread_progress))
+                        .map_err(|e| e.to_string())
+                        .map(|mut dump| {
                             for pc in &mut dump.peer_connections {
                                 crate::analyze::rates::add_derived(&mut pc.stats);
                             }
                             dump
-                        },
-                    );
+                        });
                 // The receiver is gone only if the app closed meanwhile.
                 let _ = tx.send(result);
                 ctx.request_repaint();
