@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::model::{Event, PeerConnection};
+use crate::model::{Event, EventKind, PeerConnection};
 
 /// What kind of entry an event is, for the timeline's toggles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -48,16 +48,11 @@ impl Category {
 
 /// The category of an event name.
 pub fn category(name: &str) -> Category {
-    if crate::decode::normalize::is_state_event(name) {
-        return Category::State;
-    }
-    match name {
-        "icecandidate" | "icecandidateerror" => return Category::Candidate,
-        "getStats" => return Category::Stats,
-        _ => {}
-    }
-    if name.starts_with("addIceCandidate") {
-        return Category::Candidate;
+    match EventKind::of(name) {
+        EventKind::StateChange => return Category::State,
+        EventKind::Candidate => return Category::Candidate,
+        EventKind::GetStats => return Category::Stats,
+        EventKind::Other => {}
     }
     let lower = name.to_ascii_lowercase();
     if [

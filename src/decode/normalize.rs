@@ -5,6 +5,8 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
+use crate::model::EventKind;
+
 /// Maps an event name of any format to the normalised name: rtcstats method names as they
 /// are, and event handlers as spec event names without `on` (`onsignalingstatechange`,
 /// `signalingStateChange` → `signalingstatechange`).
@@ -42,17 +44,9 @@ pub fn event_name(raw: &str) -> Cow<'_, str> {
     Cow::Borrowed(mapped)
 }
 
-/// Event names whose value is a state.
+/// Event names whose value is a state (the model's [`EventKind::StateChange`]).
 pub fn is_state_event(name: &str) -> bool {
-    matches!(
-        name,
-        "signalingstatechange"
-            | "iceconnectionstatechange"
-            | "connectionstatechange"
-            | "icegatheringstatechange"
-            | "legacyiceconnectionstatechange"
-            | "dtlsstatechange"
-    )
+    EventKind::of(name) == EventKind::StateChange
 }
 
 /// Normalises a state value: unquotes JSON-encoded strings (`"\"connected\""`, Chrome ≥ M142)

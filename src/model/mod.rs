@@ -3,6 +3,7 @@
 //! Decoders in [`crate::decode`] produce a [`Dump`]; everything after them (analysis, export,
 //! the command line and the viewer) reads only this model.
 
+mod event_kind;
 mod ids;
 pub mod rates;
 mod stats;
@@ -13,6 +14,7 @@ use std::fmt;
 use serde::Serialize;
 use serde_json::Value;
 
+pub use event_kind::EventKind;
 pub use ids::{PeerConnectionId, ReportId};
 pub use stats::{Attribute, Report, Series, StatValue, Stats};
 pub use time::{Timestamp, civil_from_days, days_from_civil};
