@@ -11,6 +11,7 @@ pub mod plots;
 /// reaches them here as before.
 pub use crate::model::rates;
 pub mod sdp;
+pub mod sdp_change;
 pub mod sdp_diff;
 pub mod states;
 pub mod summary;

@@ -7,6 +7,7 @@
 use serde::Serialize;
 
 use super::sdp::{Codec, MediaSection, Sdp, parse};
+pub use super::sdp_change::{SdpChange, Subject};
 use crate::model::{Description, PeerConnection, SdpType};
 
 /// How a section changed.
@@ -32,8 +33,8 @@ pub struct SectionDiff {
     pub kind: String,
     /// How it changed.
     pub change: Change,
-    /// Each difference, as a sentence.
-    pub details: Vec<String>,
+    /// Each difference.
+    pub details: Vec<SdpChange>,
 }
 
 /// The semantic difference of two descriptions.
@@ -42,60 +43,55 @@ pub struct SdpDiff {
     /// Per m-section, in the second description's order, then the removed ones.
     pub sections: Vec<SectionDiff>,
     /// Session-level differences (BUNDLE groups, session attributes).
-    pub session: Vec<String>,
+    pub session: Vec<SdpChange>,
     /// Whether the second description is a setLocalDescription that differs from the
     /// offer/answer created just before it.
     pub munged: bool,
 }
 
 fn list_diff<T: PartialEq + std::fmt::Display>(
-    what: &str,
+    what: Subject,
     a: &[T],
     b: &[T],
-    out: &mut Vec<String>,
+    out: &mut Vec<SdpChange>,
 ) {
     for x in b.iter().filter(|x| !a.contains(x)) {
-        out.push(format!("{what} {x} added"));
+        out.push(SdpChange::Added(what.clone(), x.to_string()));
     }
     for x in a.iter().filter(|x| !b.contains(x)) {
-        out.push(format!("{what} {x} removed"));
+        out.push(SdpChange::Removed(what.clone(), x.to_string()));
     }
 }
 
-fn value_diff(what: &str, a: Option<&str>, b: Option<&str>, out: &mut Vec<String>) {
+fn value_diff(what: Subject, a: Option<&str>, b: Option<&str>, out: &mut Vec<SdpChange>) {
     match (a, b) {
-        (Some(x), Some(y)) if x != y => out.push(format!("{what} {x} -> {y}")),
-        (None, Some(y)) => out.push(format!("{what} {y} added")),
-        (Some(x), None) => out.push(format!("{what} {x} removed")),
+        (Some(x), Some(y)) if x != y => out.push(SdpChange::Changed(what, x.into(), y.into())),
+        (None, Some(y)) => out.push(SdpChange::Added(what, y.into())),
+        (Some(x), None) => out.push(SdpChange::Removed(what, x.into())),
         _ => {}
     }
 }
 
-fn codec_diff(a: &[Codec], b: &[Codec], out: &mut Vec<String>) {
+fn codec_diff(a: &[Codec], b: &[Codec], out: &mut Vec<SdpChange>) {
     for cb in b {
         match a.iter().find(|ca| ca.identity() == cb.identity()) {
-            None => out.push(format!(
-                "codec {} (pt {}) added",
-                cb.label(),
-                cb.payload_type
-            )),
+            None => out.push(SdpChange::CodecAdded(cb.label(), cb.payload_type.clone())),
             Some(ca) => {
                 if ca.payload_type != cb.payload_type {
-                    out.push(format!(
-                        "codec {} payload type {} -> {}",
+                    out.push(SdpChange::CodecPayloadType(
                         cb.label(),
-                        ca.payload_type,
-                        cb.payload_type
+                        ca.payload_type.clone(),
+                        cb.payload_type.clone(),
                     ));
                 }
                 value_diff(
-                    &format!("codec {} fmtp", cb.label()),
+                    Subject::CodecFmtp(cb.label()),
                     ca.fmtp.as_deref(),
                     cb.fmtp.as_deref(),
                     out,
                 );
                 list_diff(
-                    &format!("codec {} rtcp-fb", cb.label()),
+                    Subject::CodecRtcpFb(cb.label()),
                     &ca.rtcp_fb,
                     &cb.rtcp_fb,
                     out,
@@ -107,11 +103,7 @@ fn codec_diff(a: &[Codec], b: &[Codec], out: &mut Vec<String>) {
         .iter()
         .filter(|ca| !b.iter().any(|cb| cb.identity() == ca.identity()))
     {
-        out.push(format!(
-            "codec {} (pt {}) removed",
-            ca.label(),
-            ca.payload_type
-        ));
+        out.push(SdpChange::CodecRemoved(ca.label(), ca.payload_type.clone()));
     }
     // Same codecs, new preference order.
     let order = |c: &[Codec]| c.iter().map(Codec::identity).collect::<Vec<_>>();
@@ -119,37 +111,28 @@ fn codec_diff(a: &[Codec], b: &[Codec], out: &mut Vec<String>) {
     let common_a: Vec<&String> = oa.iter().filter(|x| ob.contains(x)).collect();
     let common_b: Vec<&String> = ob.iter().filter(|x| oa.contains(x)).collect();
     if common_a != common_b {
-        out.push(format!(
-            "codec preference order changed: {}",
-            b.iter().map(Codec::label).collect::<Vec<_>>().join(", ")
-        ));
+        out.push(SdpChange::CodecOrder(b.iter().map(Codec::label).collect()));
     }
 }
 
-fn section_diff(a: &MediaSection, b: &MediaSection) -> Vec<String> {
+fn section_diff(a: &MediaSection, b: &MediaSection) -> Vec<SdpChange> {
     let mut d = Vec::new();
     if a.kind != b.kind {
-        d.push(format!("media kind {} -> {}", a.kind, b.kind));
+        d.push(SdpChange::Kind(a.kind.clone(), b.kind.clone()));
     }
     match (a.is_rejected(), b.is_rejected()) {
-        (false, true) => d.push("rejected (port 0)".to_owned()),
-        (true, false) => d.push(format!("re-enabled (port {})", b.port)),
+        (false, true) => d.push(SdpChange::Rejected),
+        (true, false) => d.push(SdpChange::Reenabled(b.port)),
         _ => {}
     }
     if a.direction() != b.direction() {
-        let note = if b.direction() == "inactive" {
-            " (inactive)"
-        } else {
-            ""
-        };
-        d.push(format!(
-            "direction {} -> {}{note}",
-            a.direction(),
-            b.direction()
+        d.push(SdpChange::Direction(
+            a.direction().to_string(),
+            b.direction().to_string(),
         ));
     }
     if a.protocol != b.protocol {
-        d.push(format!("protocol {} -> {}", a.protocol, b.protocol));
+        d.push(SdpChange::Protocol(a.protocol.clone(), b.protocol.clone()));
     }
     codec_diff(&a.codecs, &b.codecs, &mut d);
     let ext = |m: &MediaSection| {
@@ -158,74 +141,69 @@ fn section_diff(a: &MediaSection, b: &MediaSection) -> Vec<String> {
             .map(|(id, uri)| format!("{uri} (id {id})"))
             .collect::<Vec<_>>()
     };
-    list_diff("header extension", &ext(a), &ext(b), &mut d);
+    list_diff(Subject::HeaderExtension, &ext(a), &ext(b), &mut d);
     let ssrcs = |m: &MediaSection| m.ssrcs.iter().map(|(s, _)| *s).collect::<Vec<u32>>();
-    list_diff("SSRC", &ssrcs(a), &ssrcs(b), &mut d);
+    list_diff(Subject::Ssrc, &ssrcs(a), &ssrcs(b), &mut d);
     let groups = |m: &MediaSection| {
         m.ssrc_groups
             .iter()
             .map(|(s, ids)| format!("{s} {ids:?}"))
             .collect::<Vec<_>>()
     };
-    list_diff("SSRC group", &groups(a), &groups(b), &mut d);
-    list_diff("msid", &a.msid, &b.msid, &mut d);
+    list_diff(Subject::SsrcGroup, &groups(a), &groups(b), &mut d);
+    list_diff(Subject::Msid, &a.msid, &b.msid, &mut d);
     let rids = |m: &MediaSection| {
         m.rids
             .iter()
             .map(|(id, dir, _)| format!("{id} ({dir})"))
             .collect::<Vec<_>>()
     };
-    list_diff("simulcast layer", &rids(a), &rids(b), &mut d);
+    list_diff(Subject::SimulcastLayer, &rids(a), &rids(b), &mut d);
     value_diff(
-        "simulcast",
+        Subject::Simulcast,
         a.simulcast.as_deref(),
         b.simulcast.as_deref(),
         &mut d,
     );
     let (ta, tb) = (&a.transport, &b.transport);
     if ta.ice_ufrag.is_some() && tb.ice_ufrag.is_some() && ta.ice_ufrag != tb.ice_ufrag {
-        d.push(format!(
-            "ICE restart: ufrag {} -> {}",
-            ta.ice_ufrag.as_deref().unwrap_or(""),
-            tb.ice_ufrag.as_deref().unwrap_or("")
+        d.push(SdpChange::IceRestart(
+            ta.ice_ufrag.clone().unwrap_or_default(),
+            tb.ice_ufrag.clone().unwrap_or_default(),
         ));
     } else if ta.ice_pwd != tb.ice_pwd && ta.ice_pwd.is_some() && tb.ice_pwd.is_some() {
-        d.push("ICE password changed".to_owned());
+        d.push(SdpChange::IcePassword);
     }
     value_diff(
-        "ICE options",
+        Subject::IceOptions,
         ta.ice_options.as_deref(),
         tb.ice_options.as_deref(),
         &mut d,
     );
     value_diff(
-        "DTLS fingerprint",
+        Subject::DtlsFingerprint,
         ta.fingerprint.as_deref(),
         tb.fingerprint.as_deref(),
         &mut d,
     );
     value_diff(
-        "DTLS setup",
+        Subject::DtlsSetup,
         ta.setup.as_deref(),
         tb.setup.as_deref(),
         &mut d,
     );
-    list_diff("bandwidth", &a.bandwidth, &b.bandwidth, &mut d);
+    list_diff(Subject::Bandwidth, &a.bandwidth, &b.bandwidth, &mut d);
     if a.rtcp_mux != b.rtcp_mux {
-        d.push(format!(
-            "rtcp-mux {}",
-            if b.rtcp_mux { "added" } else { "removed" }
-        ));
+        d.push(SdpChange::RtcpMux(b.rtcp_mux));
     }
     // Candidates come and go with every gathering; their count says enough.
     if a.candidates.len() != b.candidates.len() {
-        d.push(format!(
-            "candidates {} -> {}",
+        d.push(SdpChange::Candidates(
             a.candidates.len(),
-            b.candidates.len()
+            b.candidates.len(),
         ));
     }
-    list_diff("line", &a.other, &b.other, &mut d);
+    list_diff(Subject::Line, &a.other, &b.other, &mut d);
     d
 }
 
@@ -238,23 +216,22 @@ pub fn diff(a: &Sdp, b: &Sdp) -> SdpDiff {
             .map(|(sem, mids)| format!("{sem} {}", mids.join(" ")))
             .collect::<Vec<_>>()
     };
-    list_diff("group", &groups(a), &groups(b), &mut session);
+    list_diff(Subject::Group, &groups(a), &groups(b), &mut session);
     let ta = &a.transport;
     let tb = &b.transport;
     if ta.ice_ufrag.is_some() && tb.ice_ufrag.is_some() && ta.ice_ufrag != tb.ice_ufrag {
-        session.push(format!(
-            "ICE restart: ufrag {} -> {}",
-            ta.ice_ufrag.as_deref().unwrap_or(""),
-            tb.ice_ufrag.as_deref().unwrap_or("")
+        session.push(SdpChange::IceRestart(
+            ta.ice_ufrag.clone().unwrap_or_default(),
+            tb.ice_ufrag.clone().unwrap_or_default(),
         ));
     }
     value_diff(
-        "DTLS fingerprint",
+        Subject::DtlsFingerprint,
         ta.fingerprint.as_deref(),
         tb.fingerprint.as_deref(),
         &mut session,
     );
-    list_diff("line", &a.other, &b.other, &mut session);
+    list_diff(Subject::Line, &a.other, &b.other, &mut session);
 
     // Match by mid, then by index for sections without one.
     let mut matched_a = vec![false; a.media.len()];
@@ -284,14 +261,13 @@ pub fn diff(a: &Sdp, b: &Sdp) -> SdpDiff {
                 });
             }
             None => {
-                let mut details = vec![format!(
-                    "{} section added ({}, {})",
-                    mb.kind,
-                    mb.direction(),
-                    mb.codec_labels().join(", ")
+                let mut details = vec![SdpChange::SectionAdded(
+                    mb.kind.clone(),
+                    mb.direction().to_string(),
+                    mb.codec_labels().iter().map(|c| c.to_string()).collect(),
                 )];
                 if mb.is_rejected() {
-                    details.push("rejected (port 0)".to_owned());
+                    details.push(SdpChange::Rejected);
                 }
                 sections.push(SectionDiff {
                     mid: mb.mid.clone(),
@@ -308,7 +284,7 @@ pub fn diff(a: &Sdp, b: &Sdp) -> SdpDiff {
             mid: ma.mid.clone(),
             kind: ma.kind.clone(),
             change: Change::Removed,
-            details: vec![format!("{} section removed", ma.kind)],
+            details: vec![SdpChange::SectionRemoved(ma.kind.clone())],
         });
     }
     SdpDiff {
@@ -393,7 +369,7 @@ pub fn flags(pc: &PeerConnection) -> Vec<Flag> {
                 .session
                 .iter()
                 .chain(diff.sections.iter().flat_map(|s| s.details.iter()))
-                .cloned()
+                .map(ToString::to_string)
                 .collect();
             out.push(Flag {
                 index: i,
@@ -438,12 +414,16 @@ pub fn flags(pc: &PeerConnection) -> Vec<Flag> {
             let mut restart = false;
             let mut codecs = Vec::new();
             for detail in all {
-                if detail.starts_with("ICE restart") {
-                    restart = true;
-                } else if detail.starts_with("codec ")
-                    && (detail.ends_with(" added") || detail.ends_with(" removed"))
-                {
-                    codecs.push(detail.clone());
+                match detail {
+                    SdpChange::IceRestart(..) => restart = true,
+                    SdpChange::CodecAdded(..) | SdpChange::CodecRemoved(..) => {
+                        codecs.push(detail.to_string());
+                    }
+                    SdpChange::Added(Subject::CodecFmtp(_) | Subject::CodecRtcpFb(_), _)
+                    | SdpChange::Removed(Subject::CodecFmtp(_) | Subject::CodecRtcpFb(_), _) => {
+                        codecs.push(detail.to_string());
+                    }
+                    _ => {}
                 }
             }
             if restart {
@@ -533,7 +513,7 @@ a=extmap:3 urn:3gpp:video-orientation\r\na=rtpmap:96 VP8/90000\r\na=rtcp-fb:96 n
         d.session
             .iter()
             .chain(d.sections.iter().flat_map(|s| s.details.iter()))
-            .cloned()
+            .map(ToString::to_string)
             .collect()
     }
 
@@ -590,15 +570,16 @@ a=extmap:3 urn:3gpp:video-orientation\r\na=rtpmap:96 VP8/90000\r\na=rtcp-fb:96 n
             .replace("m=audio 9 ", "m=audio 0 ")
             + "m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\na=mid:2\r\n";
         let x = d(BASE, &b);
-        assert!(
-            x.sections[0]
-                .details
-                .contains(&"rejected (port 0)".to_owned())
-        );
+        // Typed, and read as before.
+        assert!(x.sections[0].details.contains(&SdpChange::Rejected));
         assert!(
             x.sections[1]
                 .details
-                .contains(&"direction sendrecv -> inactive (inactive)".to_owned())
+                .contains(&SdpChange::Direction("sendrecv".into(), "inactive".into()))
+        );
+        assert_eq!(
+            x.sections[1].details[0].to_string(),
+            "direction sendrecv -> inactive (inactive)"
         );
         assert_eq!(x.sections[2].change, Change::Added);
         assert_eq!(x.sections[2].mid.as_deref(), Some("2"));

@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use super::{Category, Ctx, Detail, Finding, Severity, Thresholds};
-use crate::analyze::sdp_diff::is_munged;
+use crate::analyze::sdp_diff::{diff_descriptions, is_munged, munging_base};
 use crate::model::{Dump, MediaOutcome, MediaRequestKind};
 
 /// The per-connection API, signaling and data-quality rules.
@@ -104,13 +104,22 @@ fn descriptions(c: &Ctx<'_>, out: &mut Vec<Finding>) {
     let pc = c.pc;
     if let Some(i) = (0..pc.descriptions.len()).find(|&i| is_munged(pc, i)) {
         let d = &pc.descriptions[i];
+        // What the application changed, as the diff's typed changes.
+        let changes = munging_base(pc, i)
+            .and_then(|b| diff_descriptions(pc, b, i))
+            .map(|diff| {
+                diff.session
+                    .into_iter()
+                    .chain(diff.sections.into_iter().flat_map(|s| s.details))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let detail = Detail::Munged {
+            sdp_type: d.sdp_type.as_str().to_owned(),
+            changes,
+        };
         let mut f = c
-            .finding(
-                "sdp-munged",
-                Severity::Info,
-                Category::Signaling,
-                Detail::Plain,
-            )
+            .finding("sdp-munged", Severity::Info, Category::Signaling, detail)
             .at(d.time.0);
         if let Some(e) = pc.events.get(d.event_index) {
             f = f.event(e);

@@ -185,6 +185,13 @@ pub enum Detail {
         /// The value.
         value: f64,
     },
+    /// A description the application changed between creating and applying it.
+    Munged {
+        /// `offer` or `answer`.
+        sdp_type: String,
+        /// What changed, typed (serialised as sentences).
+        changes: Vec<crate::analyze::sdp_change::SdpChange>,
+    },
     /// Nothing to add: the rule id says it all.
     Plain,
 }

@@ -131,6 +131,25 @@ pub fn message(f: &Finding, origin: f64) -> String {
         Detail::Impossible { stat, value } => {
             format!("{stat}{on} reads {value:.0}, which cannot be")
         }
+        Detail::Munged { sdp_type, changes } => {
+            let what: Vec<String> = changes.iter().take(3).map(ToString::to_string).collect();
+            let more = changes.len().saturating_sub(3);
+            let tail = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
+            if what.is_empty() {
+                format!(
+                    "the application changed the {sdp_type} between creating and applying it (order or whitespace)"
+                )
+            } else {
+                format!(
+                    "the application changed the {sdp_type} between creating and applying it: {}{tail}",
+                    what.join("; ")
+                )
+            }
+        }
         Detail::Plain => plain(f.rule).to_owned(),
     };
     // Metrics already name their track.
