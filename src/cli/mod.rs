@@ -411,6 +411,7 @@ pub fn human_summary(s: &Summary) -> String {
         "getUserMedia: {} request(s), {} failed",
         s.get_user_media.requests, s.get_user_media.failures
     );
+    let _ = writeln!(o, "verdict:      {}", s.verdict);
     let _ = writeln!(o, "peer connections: {}", s.peer_connections.len());
     for pc in &s.peer_connections {
         let created = pc
@@ -418,6 +419,11 @@ pub fn human_summary(s: &Summary) -> String {
             .map(|t| Timestamp(t).to_iso8601())
             .unwrap_or_default();
         let _ = writeln!(o, "  {}  created {created}", pc.id);
+        let _ = writeln!(
+            o,
+            "    verdict:    {} ({} errors, {} warnings, {} infos; see `rtcscope check`)",
+            pc.verdict, pc.findings.error, pc.findings.warning, pc.findings.info
+        );
         if let Some(url) = &pc.url {
             let _ = writeln!(o, "    url:        {url}");
         }
