@@ -156,6 +156,8 @@ fn build_lines(name: &str, src: &str, header_lines: usize, ids: &[&str], target:
 
 struct Figures {
     best_s: f64,
+    /// Features plus findings of the decoded dump, best of three, s.
+    diagnose_s: f64,
     peak_bytes: usize,
     model_bytes: usize,
     connections: usize,
@@ -187,6 +189,18 @@ fn measure(path: &Path) -> Figures {
     let peak = PEAK.load(Ordering::Relaxed);
     let model = LIVE.load(Ordering::Relaxed);
     COUNTING.store(false, Ordering::Relaxed);
+    // Features and findings of the decoded dump, best of three.
+    let mut diagnose = f64::INFINITY;
+    for _ in 0..3 {
+        let start = Instant::now();
+        let features = rtcscope::analyze::features::extract(&dump);
+        let found = rtcscope::analyze::findings::findings(
+            &dump,
+            &rtcscope::analyze::findings::Thresholds::default(),
+        );
+        diagnose = diagnose.min(start.elapsed().as_secs_f64());
+        drop((features, found));
+    }
     let connections = dump.peer_connections.len();
     let samples = dump
         .peer_connections
@@ -196,6 +210,7 @@ fn measure(path: &Path) -> Figures {
     drop(dump);
     Figures {
         best_s: best,
+        diagnose_s: diagnose,
         peak_bytes: peak,
         model_bytes: model,
         connections,
@@ -268,6 +283,7 @@ fn main() {
         "format", "size MB", "best s", "MB/s", "peak MB", "peak/x", "model MB", "pcs", "samples"
     );
     let mut internals = None;
+    let mut diagnose = Vec::new();
     for (name, path) in &cases {
         let size = std::fs::metadata(path).unwrap().len() as f64;
         let f = measure(path);
@@ -283,9 +299,17 @@ fn main() {
             f.connections,
             f.samples
         );
+        diagnose.push((*name, f.diagnose_s, f.best_s));
         if *name == "webrtc-internals" {
             internals = Some((path.clone(), f.best_s, f.peak_bytes as f64 / size));
         }
+    }
+    println!("\nfeatures + findings of the decoded dump (target under 20 % of its decode time):");
+    for (name, d, decode) in diagnose {
+        println!(
+            "  {name:<26} {d:>7.3} s = {:>5.1} % of decode",
+            100.0 * d / decode
+        );
     }
     if let Some((path, rust_s, peak_ratio)) = internals {
         match python_internals(&path) {

@@ -228,6 +228,18 @@ pub fn derived_series(report: &Report) -> Vec<Series> {
         .collect()
 }
 
+/// The derived series `name` of `report` (its own when it carries it), computing only that
+/// one.
+pub fn derived_named(report: &Report, name: &str) -> Option<Series> {
+    if let Some(own) = report.series(name) {
+        return Some(own.clone());
+    }
+    let def = defs(&report.report_type)
+        .iter()
+        .find(|d| d.name() == name)?;
+    compute(report, *def)
+}
+
 /// Recomputes from their counters the derived series a dump already carries, in place.
 ///
 /// webrtc-internals exports carry Chrome's own `[a/b]` ratios and `[x_in_bits/s]` rates. The

@@ -131,14 +131,17 @@ fn failures(f: &mut Fields, ev: &[Event]) {
 
 /// How far the writer's clock runs ahead of the browser's report timestamps, in whole ms:
 /// the first getStats call's time minus the newest report timestamp it returned.
-fn clock_skew(pc: &PeerConnection) -> Option<f64> {
+pub(crate) fn clock_skew(pc: &PeerConnection) -> Option<f64> {
     let first = pc.polls.first()?;
     let newest = pc
         .stats
         .reports
         .iter()
-        .flat_map(|r| r.timestamps.iter().map(|t| t.0))
-        .filter(|t| *t <= first.0)
+        // Each report's timestamps ascend: the newest at or before the call is one search.
+        .filter_map(|r| {
+            let i = r.timestamps.partition_point(|t| t.0 <= first.0);
+            i.checked_sub(1).map(|i| r.timestamps[i].0)
+        })
         .fold(f64::NEG_INFINITY, f64::max);
     let skew = first.0 - newest;
     (skew < 1000.0).then(|| skew.round())
@@ -505,7 +508,7 @@ fn signaling_delay(ev: &[Event]) -> Option<Value> {
 /// Whether the stats stop while the connection goes on: the last getStats call is more than
 /// three poll intervals before the connection's last other event (a writer that stopped
 /// recording stats, or a cut file).
-fn stats_truncated(dump: &Dump, pc: &PeerConnection) -> bool {
+pub(crate) fn stats_truncated(dump: &Dump, pc: &PeerConnection) -> bool {
     let cut = dump.warnings.iter().any(|w| {
         matches!(w.location, crate::model::Location::Byte(_)) && w.message.contains("cut")
     });

@@ -7,7 +7,7 @@ use super::{Fields, number, put};
 use crate::analyze::compare::percentile;
 use crate::analyze::findings::Stream;
 use crate::analyze::ice::{selected_pair_changes, text_at};
-use crate::analyze::rates::derived_series;
+use crate::analyze::rates::derived_named;
 use crate::model::{PeerConnection, Report};
 
 /// The names rtcscope adds to rtcstats' features (the distributions end in `P50`, `P95` and
@@ -57,10 +57,13 @@ fn distribution(f: &mut Fields, name: &str, values: &[f64]) {
 }
 
 fn values(r: &Report, stat: &str) -> Vec<f64> {
-    let own = r.series(stat).cloned();
-    let s = own.or_else(|| derived_series(r).into_iter().find(|s| s.name == stat));
-    s.map(|s| s.values.into_iter().filter(|v| v.is_finite()).collect())
-        .unwrap_or_default()
+    let own = r
+        .series(stat)
+        .map(|s| s.values.iter().copied().filter(|v| v.is_finite()).collect());
+    own.or_else(|| {
+        derived_named(r, stat).map(|s| s.values.into_iter().filter(|v| v.is_finite()).collect())
+    })
+    .unwrap_or_default()
 }
 
 /// How often a text stat changed value after its first.

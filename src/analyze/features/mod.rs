@@ -13,6 +13,7 @@ mod track;
 
 pub use extra::is_extra;
 
+use rayon::prelude::*;
 use serde_json::{Map, Value};
 
 use crate::model::Dump;
@@ -44,9 +45,10 @@ pub struct ConnectionFeatures {
 pub fn extract(dump: &Dump) -> Features {
     Features {
         client: client::features(dump),
+        // Connections are independent: one rayon task each.
         connections: dump
             .peer_connections
-            .iter()
+            .par_iter()
             .map(|pc| {
                 let mut fields = connection::features(dump, pc);
                 extra::connection(&mut fields, pc);
@@ -58,6 +60,14 @@ pub fn extract(dump: &Dump) -> Features {
             })
             .collect(),
     }
+}
+
+/// `statsTruncated` and `clockSkew` of one connection, for the data-quality rules.
+pub fn data_quality(dump: &Dump, pc: &crate::model::PeerConnection) -> (bool, Option<f64>) {
+    (
+        connection::stats_truncated(dump, pc),
+        connection::clock_skew(pc),
+    )
 }
 
 /// The connection features of one connection.

@@ -164,8 +164,8 @@ fn descriptions(c: &Ctx<'_>, out: &mut Vec<Finding>) {
 }
 
 fn data_quality(c: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let features = crate::analyze::features::extract_connection(c.dump, c.pc);
-    if features.get("statsTruncated") == Some(&serde_json::Value::Bool(true)) {
+    let (truncated, skew) = crate::analyze::features::data_quality(c.dump, c.pc);
+    if truncated {
         let f = c.finding(
             "stats-truncated",
             Severity::Warning,
@@ -178,9 +178,7 @@ fn data_quality(c: &Ctx<'_>, out: &mut Vec<Finding>) {
         };
         out.push(f);
     }
-    if let Some(skew) = features
-        .get("clockSkew")
-        .and_then(serde_json::Value::as_f64)
+    if let Some(skew) = skew
         && skew.abs() > c.t.clock_skew_ms
     {
         let detail = Detail::Took {

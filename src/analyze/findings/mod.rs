@@ -11,6 +11,7 @@ mod network;
 mod render;
 mod thresholds;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 pub use metrics::{Measure, Stream, streams};
@@ -372,20 +373,26 @@ impl Finding {
 /// each list sorted by severity (worst first) and time.
 pub fn findings(dump: &Dump, thresholds: &Thresholds) -> Vec<Finding> {
     let mut out = api::client(dump, thresholds);
-    for pc in &dump.peer_connections {
-        let ctx = Ctx {
-            dump,
-            pc,
-            t: thresholds,
-            streams: streams(pc),
-        };
-        let mut found = Vec::new();
-        connectivity::rules(&ctx, &mut found);
-        network::rules(&ctx, &mut found);
-        media::rules(&ctx, &mut found);
-        api::rules(&ctx, &mut found);
-        out.extend(found);
-    }
+    // Connections are independent: one rayon task each, results in connection order.
+    let per_pc: Vec<Vec<Finding>> = dump
+        .peer_connections
+        .par_iter()
+        .map(|pc| {
+            let ctx = Ctx {
+                dump,
+                pc,
+                t: thresholds,
+                streams: streams(pc),
+            };
+            let mut found = Vec::new();
+            connectivity::rules(&ctx, &mut found);
+            network::rules(&ctx, &mut found);
+            media::rules(&ctx, &mut found);
+            api::rules(&ctx, &mut found);
+            found
+        })
+        .collect();
+    out.extend(per_pc.into_iter().flatten());
     out.sort_by(|a, b| {
         b.severity.cmp(&a.severity).then(
             a.start_ms

@@ -156,10 +156,18 @@ fn bandwidth_collapse(c: &Ctx<'_>, out: &mut Vec<Finding>) {
             continue;
         };
         let pts: Vec<(f64, f64)> = s.points(&r.timestamps).map(|(t, v)| (t.0, v)).collect();
+        // The reference is the median of the preceding 30 s (at most 64 samples), so the
+        // scan stays linear in the length of the call.
+        let median_before = |k: usize| {
+            let from = pts[..k]
+                .partition_point(|p| p.0 < pts[k].0 - 30_000.0)
+                .max(k.saturating_sub(64));
+            let window: Vec<f64> = pts[from..k].iter().map(|p| p.1).collect();
+            percentile(&window, 50.0)
+        };
         let mut k = 3;
         while k < pts.len() {
-            let before: Vec<f64> = pts[..k].iter().map(|p| p.1).collect();
-            let Some(median) = percentile(&before, 50.0) else {
+            let Some(median) = median_before(k) else {
                 break;
             };
             if pts[k].1 >= c.t.collapse_ratio * median || median <= 0.0 {
