@@ -406,6 +406,16 @@ fn known_bad_fixtures() {
         .find(|f| f.rule == "connection-failed" && f.pc.as_deref() == Some("PC_0"))
         .expect("connection-failed on PC_0");
     assert_eq!(f.severity, Severity::Error);
+    // rtcstats-js records the setParameters call itself.
+    let v3 = findings(
+        &load(&shared("recorded/rtcstats-v3_loopback_30s.jsonl")),
+        &Thresholds::default(),
+    );
+    let capped = v3.iter().find(|f| f.rule == "bitrate-capped").unwrap();
+    assert_eq!(
+        capped.message(capped.start_ms.unwrap()),
+        "setParameters capped a sender at 250 kbit/s at +0.0 s"
+    );
     let relay = findings(
         &load(&shared("public/jitsi/google-standard-stats-relay-p2p")),
         &Thresholds::default(),
@@ -441,16 +451,24 @@ fn recorded_calls_show_their_restart_and_cap_and_no_error() {
             "{rel}: {:?}",
             rules(&found)
         );
-        // The 250 kbps cap shows in the data as the sent resolution falling to 180 px.
+        // The 250 kbps cap: the camera's target bitrate settles at 250 kbit/s.
+        let cap = found
+            .iter()
+            .find(|f| f.rule == "target-bitrate-drop")
+            .unwrap_or_else(|| panic!("{rel}: {:?}", rules(&found)));
+        let msg = cap.message(cap.start_ms.unwrap());
+        assert!(
+            msg.contains("from 1.7 Mbit/s to 250 kbit/s"),
+            "{rel}: {msg}"
+        );
+        // The replaced camera track is smaller: the sent resolution falls from 480 to 180 px.
         let drop = found
             .iter()
-            .find(|f| {
-                f.rule == "resolution-drop"
-                    && f.track
-                        .as_deref()
-                        .is_some_and(|t| t.starts_with("outbound"))
-            })
+            .find(|f| f.rule == "resolution-drop")
             .unwrap_or_else(|| panic!("{rel}: {:?}", rules(&found)));
-        assert!(drop.message(drop.start_ms.unwrap()).contains("to 180 px"));
+        assert!(
+            drop.message(drop.start_ms.unwrap())
+                .contains("from 480 px to 180 px")
+        );
     }
 }

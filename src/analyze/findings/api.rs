@@ -10,6 +10,7 @@ use crate::model::{Dump, MediaOutcome, MediaRequestKind};
 /// The per-connection API, signaling and data-quality rules.
 pub(super) fn rules(c: &Ctx<'_>, out: &mut Vec<Finding>) {
     failures(c, out);
+    caps(c, out);
     signaling(c, out);
     descriptions(c, out);
     data_quality(c, out);
@@ -54,6 +55,35 @@ fn failures(c: &Ctx<'_>, out: &mut Vec<Finding>) {
                 c.finding(rule, severity, Category::Api, detail)
                     .at(e.time.0)
                     .event(e),
+            );
+        }
+    }
+}
+
+/// `setParameters` with an encoding's `maxBitrate`: the application capped a sender.
+fn caps(c: &Ctx<'_>, out: &mut Vec<Finding>) {
+    for e in c.pc.events.iter().filter(|e| e.name == "setParameters") {
+        // rtcstats-js writes `[parameters, …]`; accept the bare object too.
+        let params = e.value.get(0).unwrap_or(&e.value);
+        let cap = params
+            .get("encodings")
+            .and_then(|v| v.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|enc| enc.get("maxBitrate").and_then(serde_json::Value::as_f64))
+            .fold(None, |acc: Option<f64>, v| {
+                Some(acc.map_or(v, |a| a.max(v)))
+            });
+        if let Some(bits_per_s) = cap {
+            out.push(
+                c.finding(
+                    "bitrate-capped",
+                    Severity::Info,
+                    Category::Api,
+                    Detail::Cap { bits_per_s },
+                )
+                .at(e.time.0)
+                .event(e),
             );
         }
     }

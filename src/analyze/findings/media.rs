@@ -41,22 +41,31 @@ pub(super) fn rules(c: &Ctx<'_>, out: &mut Vec<Finding>) {
                     out,
                 );
             }
-            drop_of(
-                c,
-                s,
+            let warning = Severity::Warning;
+            let height = (
                 "frameHeight",
                 Metric::FrameHeight,
                 "resolution-drop",
-                out,
+                warning,
             );
-            drop_of(
-                c,
-                s,
+            drop_of(c, s, height, out);
+            let fps = (
                 "framesPerSecond",
                 Metric::FrameRate,
                 "framerate-drop",
-                out,
+                warning,
             );
+            drop_of(c, s, fps, out);
+            if !s.inbound {
+                // A cap (setParameters' maxBitrate) or the estimate pulling the encoder down.
+                let target = (
+                    "targetBitrate",
+                    Metric::TargetBitrate,
+                    "target-bitrate-drop",
+                    Severity::Info,
+                );
+                drop_of(c, s, target, out);
+            }
         } else if s.inbound {
             concealment(c, s, out);
             flushes(c, s, out);
@@ -242,9 +251,7 @@ fn counters(c: &Ctx<'_>, s: &Stream<'_>, out: &mut Vec<Finding>) {
 fn drop_of(
     c: &Ctx<'_>,
     s: &Stream<'_>,
-    stat: &str,
-    metric: Metric,
-    rule: &'static str,
+    (stat, metric, rule, severity): (&str, Metric, &'static str, Severity),
     out: &mut Vec<Finding>,
 ) {
     let Some(series) = s.report.series(stat) else {
@@ -258,11 +265,9 @@ fn drop_of(
     let (Some(median), Some(top)) = (percentile(&values, 50.0), percentile(&values, 100.0)) else {
         return;
     };
-    let reference = if metric == Metric::FrameHeight {
-        top
-    } else {
-        median
-    };
+    // Heights and bitrate targets fall from their best; frame rates from their usual.
+    let from_top = matches!(metric, Metric::FrameHeight | Metric::TargetBitrate);
+    let reference = if from_top { top } else { median };
     if reference <= 0.0 {
         return;
     }
@@ -282,20 +287,28 @@ fn drop_of(
     if end - pts[k].0 < c.t.sustained_ms || (ends_there && metric == Metric::FrameRate) {
         return;
     }
-    let before = pts[..k].iter().map(|p| p.1).fold(reference, |a, b| {
-        if metric == Metric::FrameHeight {
-            a.max(b)
-        } else {
-            a
-        }
-    });
+    let before = pts[..k]
+        .iter()
+        .map(|p| p.1)
+        .fold(reference, |a, b| if from_top { a.max(b) } else { a });
+    // A target settles where it was capped: say where it ended up.
+    let to = if metric == Metric::TargetBitrate {
+        pts[k + run - 1].1
+    } else {
+        pts[k].1
+    };
     let detail = Detail::Fell {
         metric,
         from: before,
-        to: pts[k].1,
+        to,
+    };
+    let category = if metric == Metric::TargetBitrate {
+        Category::Network
+    } else {
+        Category::Video
     };
     out.push(
-        c.finding(rule, Severity::Warning, Category::Video, detail)
+        c.finding(rule, severity, category, detail)
             .on(s.label.clone())
             .during(pts[k].0, end)
             .series(s.report.id.as_str(), stat),

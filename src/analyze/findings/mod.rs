@@ -174,6 +174,11 @@ pub enum Detail {
         /// The error as the dump gives it.
         error: String,
     },
+    /// A sender's bitrate capped by the application.
+    Cap {
+        /// The cap, bits/s.
+        bits_per_s: f64,
+    },
     /// A device of note.
     Device {
         /// Its label.
@@ -213,6 +218,8 @@ pub enum Metric {
     FrameRate,
     /// Available outgoing bitrate, bits/s.
     AvailableBitrate,
+    /// The encoder's target bitrate, bits/s.
+    TargetBitrate,
     /// Decode time per frame, ms.
     DecodeTime,
     /// Encode time per frame, ms.
@@ -235,7 +242,7 @@ impl Metric {
             | Metric::GatheringDelay => "ms",
             Metric::FrameHeight => "px",
             Metric::FrameRate => "fps",
-            Metric::AvailableBitrate => "bits/s",
+            Metric::AvailableBitrate | Metric::TargetBitrate => "bits/s",
         }
     }
 }

@@ -30,10 +30,19 @@ fn plain(rule: &str) -> &'static str {
     }
 }
 
+/// `250 kbit/s`, `1.7 Mbit/s`.
+fn bits(v: f64) -> String {
+    let s = crate::analyze::plots::si(v);
+    match s.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => format!("{} {c}bit/s", &s[..i]),
+        _ => format!("{s} bit/s"),
+    }
+}
+
 fn value(metric: Metric, v: f64) -> String {
     let unit = metric.unit();
     match metric {
-        Metric::AvailableBitrate => format!("{}bits/s", crate::analyze::plots::si(v)),
+        Metric::AvailableBitrate | Metric::TargetBitrate => bits(v),
         Metric::FrameHeight => format!("{v:.0} {unit}"),
         Metric::PacketLoss | Metric::Concealment => format!("{v:.1} {unit}"),
         _ => format!("{v:.1} {unit}"),
@@ -48,6 +57,7 @@ fn metric_name(m: Metric) -> &'static str {
         Metric::FrameHeight => "frame height",
         Metric::FrameRate => "frame rate",
         Metric::AvailableBitrate => "available outgoing bitrate",
+        Metric::TargetBitrate => "target bitrate",
         Metric::DecodeTime => "decode time per frame",
         Metric::EncodeTime => "encode time per frame",
         Metric::Concealment => "concealed audio",
@@ -121,6 +131,9 @@ pub fn message(f: &Finding, origin: f64) -> String {
             format!("{what}{on} {pct:.1} % of the time (limit {limit_pct:.0} %)")
         }
         Detail::Failed { call, error } => format!("{call} failed: {error}"),
+        Detail::Cap { bits_per_s } => {
+            format!("setParameters capped a sender at {}", bits(*bits_per_s))
+        }
         Detail::Device { label } => match f.rule {
             "duplicated-sdp-lines" => format!("a description repeats the line {label:?}"),
             "encoder-software-fallback" => format!("the encoder fell back to software ({label})"),
