@@ -370,7 +370,10 @@ impl DumpBuilder {
             media,
             ..
         } = self;
-        dump.warnings.extend(clock.warning());
+        if let Some(steps) = clock.steps() {
+            dump.warnings.push(super::clock_watch::warning(&steps));
+            dump.integrity.clock = Some(steps);
+        }
         dump.get_user_media = media.requests;
         let mut finished: Vec<PeerConnection> = pcs
             .into_iter()

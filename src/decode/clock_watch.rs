@@ -4,7 +4,30 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use crate::model::{Location, Warning};
+use crate::model::{ClockSteps, Location, Warning};
+
+/// One backward step: how far back, its line, the time of the line before it and of the
+/// line before that, and the next line's time.
+#[derive(Debug)]
+struct Step {
+    back_ms: f64,
+    line: u64,
+    before: f64,
+    earlier: Option<f64>,
+    next: Option<f64>,
+}
+
+impl Step {
+    /// Whether one line is out of order rather than the clock jumping: the line after the
+    /// step is back where the clock was (this line came late; the last line of a file,
+    /// with nothing after it, is such a late write), or this line is where the clock was
+    /// before the line above it (that line came early).
+    fn reordered(&self, interval: f64) -> bool {
+        let at = self.before - self.back_ms;
+        self.next.is_none_or(|n| n >= self.before - interval)
+            || self.earlier.is_some_and(|e| at >= e - interval)
+    }
+}
 
 /// Backward steps kept for the verdict at the end; a hostile file could step back on every
 /// line, and the count alone is enough past this.
@@ -15,8 +38,12 @@ const KEEP: usize = 4096;
 pub struct ClockWatch {
     /// The previous line's time.
     previous: Option<f64>,
-    /// Backward steps: (how far behind the previous line, line), the first [`KEEP`] of them.
-    steps: Vec<(f64, u64)>,
+    /// The time of the line before that.
+    earlier: Option<f64>,
+    /// Backward steps, the first [`KEEP`] of them.
+    steps: Vec<Step>,
+    /// Whether the last step waits for the next line's time.
+    awaiting_next: bool,
     /// Backward steps past [`KEEP`], with their largest size.
     more: (u64, f64),
     /// Each connection's previous poll time.
@@ -31,18 +58,32 @@ impl ClockWatch {
         if !time.is_finite() {
             return;
         }
+        if self.awaiting_next {
+            if let Some(step) = self.steps.last_mut() {
+                step.next = Some(time);
+            }
+            self.awaiting_next = false;
+        }
         // Against the previous line, not the latest time: one line stamped in the future
         // (Jitsi flushes buffered events late) is one jump, not a run of them.
         if let Some(previous) = self.previous
             && time < previous
         {
             if self.steps.len() < KEEP {
-                self.steps.push((previous - time, line));
+                self.steps.push(Step {
+                    back_ms: previous - time,
+                    line,
+                    before: previous,
+                    earlier: self.earlier,
+                    next: None,
+                });
+                self.awaiting_next = true;
             } else {
                 self.more.0 += 1;
                 self.more.1 = self.more.1.max(previous - time);
             }
         }
+        self.earlier = self.previous;
         self.previous = Some(time);
     }
 
@@ -75,28 +116,50 @@ impl ClockWatch {
         Some(*m)
     }
 
-    /// The warning, when the clock ran backwards by more than one poll interval (or by more
-    /// than 1 s in a dump without polls).
-    pub fn warning(mut self) -> Option<Warning> {
+    /// The steps back by more than one poll interval (or by more than 1 s in a dump without
+    /// polls), when there were any.
+    pub fn steps(mut self) -> Option<ClockSteps> {
         let interval = self.poll_interval().unwrap_or(1000.0);
-        let big: Vec<&(f64, u64)> = self.steps.iter().filter(|(by, _)| *by > interval).collect();
+        let big: Vec<&Step> = self.steps.iter().filter(|s| s.back_ms > interval).collect();
         let extra = if self.more.1 > interval {
             self.more.0
         } else {
             0
         };
-        let (_, first_line) = **big.first()?;
-        let count = big.len() as u64 + extra;
-        let worst = big.iter().map(|(by, _)| *by).fold(self.more.1, f64::max);
-        Some(Warning {
-            message: format!(
-                "the dump's clock runs backwards {count} time{} by more than one poll interval ({:.1} s), by up to {:.1} s; events and samples are sorted by time",
-                if count == 1 { "" } else { "s" },
-                interval / 1000.0,
-                worst / 1000.0
-            ),
-            location: Location::Line(first_line),
+        let first_line = big.first()?.line;
+        let reordered = big.iter().filter(|s| s.reordered(interval)).count() as u64;
+        Some(ClockSteps {
+            count: big.len() as u64 + extra,
+            reordered,
+            largest_ms: big.iter().map(|s| s.back_ms).fold(self.more.1, f64::max),
+            first_line,
+            poll_interval_ms: interval,
         })
+    }
+}
+
+/// The warning that says `steps` in words.
+pub fn warning(steps: &ClockSteps) -> Warning {
+    let count = steps.count;
+    let kind = if steps.reordered == count {
+        if count == 1 {
+            "a line is out of order".to_owned()
+        } else {
+            format!("{count} lines are out of order")
+        }
+    } else {
+        format!(
+            "the dump's clock runs backwards {count} time{}",
+            if count == 1 { "" } else { "s" }
+        )
+    };
+    Warning {
+        message: format!(
+            "{kind}: stamped up to {:.1} s before the line above it (more than one poll interval, {:.1} s); events and samples are sorted by time",
+            steps.largest_ms / 1000.0,
+            steps.poll_interval_ms / 1000.0
+        ),
+        location: Location::Line(steps.first_line),
     }
 }
 
@@ -123,40 +186,60 @@ mod tests {
             (10_000.0, 4),
             (15_000.0, 5),
         ]);
-        assert!(c.warning().is_none());
+        assert!(c.steps().is_none());
     }
 
     #[test]
-    fn a_jump_back_past_one_interval_is_reported_at_its_line() {
+    fn a_clock_that_jumps_back_and_stays_is_told_from_a_late_line() {
         let c = polled(&[
             (0.0, 1),
             (5000.0, 2),
             (10_000.0, 3),
             (15_000.0, 4),
+            // The clock steps back 13 s and goes on from there.
             (2000.0, 5),
             (7000.0, 6),
-            (60_000.0, 7),
-            (12_000.0, 8),
+            (12_000.0, 7),
+            (17_000.0, 8),
+            // A line stamped 45 s late, then the clock where it was.
+            (-28_000.0, 9),
+            (22_000.0, 10),
         ]);
-        let w = c.warning().unwrap();
+        let s = c.steps().unwrap();
+        assert_eq!(
+            s,
+            ClockSteps {
+                count: 2,
+                reordered: 1,
+                largest_ms: 45_000.0,
+                first_line: 5,
+                poll_interval_ms: 5000.0,
+            }
+        );
+        let w = warning(&s);
         assert_eq!(w.location, Location::Line(5));
-        assert!(w.message.contains("2 times"), "{}", w.message);
-        assert!(w.message.contains("(5.0 s)"), "{}", w.message);
-        assert!(w.message.contains("up to 48.0 s"), "{}", w.message);
+        assert!(
+            w.message
+                .starts_with("the dump's clock runs backwards 2 times"),
+            "{}",
+            w.message
+        );
+        assert!(w.message.contains("up to 45.0 s"), "{}", w.message);
     }
 
     #[test]
-    fn one_line_from_the_future_is_one_jump() {
+    fn lines_out_of_order_say_so() {
         let mut c = ClockWatch::default();
-        for (i, t) in [0.0, 90_000.0, 1000.0, 2000.0, 3000.0]
+        // Line 2 came early (from the future), line 5 late.
+        for (i, t) in [0.0, 90_000.0, 1000.0, 2000.0, -60_000.0, 3000.0]
             .into_iter()
             .enumerate()
         {
             c.line(t, i as u64 + 1);
         }
-        let w = c.warning().unwrap();
-        assert!(w.message.contains("1 time "), "{}", w.message);
-        assert_eq!(w.location, Location::Line(3));
+        let s = c.steps().unwrap();
+        assert_eq!((s.count, s.reordered, s.first_line), (2, 2, 3));
+        assert!(warning(&s).message.starts_with("2 lines are out of order"));
     }
 
     #[test]
@@ -165,7 +248,8 @@ mod tests {
         c.line(10_000.0, 1);
         c.line(500.0, 2);
         c.line(f64::NAN, 3);
-        assert_eq!(c.warning().unwrap().location, Location::Line(2));
+        let s = c.steps().unwrap();
+        assert_eq!((s.first_line, s.poll_interval_ms), (2, 1000.0));
     }
 
     #[test]
@@ -176,11 +260,6 @@ mod tests {
             c.line(0.0, 2 * i + 2);
         }
         assert_eq!(c.steps.len(), KEEP);
-        let w = c.warning().unwrap();
-        assert!(
-            w.message.contains(&format!("{} times", KEEP + 10)),
-            "{}",
-            w.message
-        );
+        assert_eq!(c.steps().unwrap().count, KEEP as u64 + 10);
     }
 }

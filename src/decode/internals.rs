@@ -276,7 +276,9 @@ fn assemble(top: TopLevel, results: Vec<PcResult>) -> Result<Dump, DecodeError> 
             }
             other => format!("{other}; everything before this point was decoded"),
         };
-        b.warn(message, e.offset().map_or(Location::Input, Location::Byte));
+        let at = e.offset().map_or(Location::Input, Location::Byte);
+        b.dump.integrity.cut_at = Some(at.clone());
+        b.warn(message, at);
     }
     if let Some(ua) = members.get("UserAgent").and_then(Value::as_str) {
         b.dump.client.user_agent = Some(ua.to_owned());

@@ -193,6 +193,7 @@ pub fn decode_reader<R: Read + Send>(
     let mut dump = decode_owned(Cow::Owned(text))?;
     dump.compression = wrappers;
     if let Some(w) = read_warning {
+        dump.integrity.cut_at = Some(w.location.clone());
         dump.warnings.insert(0, w);
     }
     Ok(dump)

@@ -38,6 +38,35 @@ pub struct Dump {
     pub component: Option<ComponentSummary>,
     /// What was skipped or repaired while decoding, with where.
     pub warnings: Vec<Warning>,
+    /// How far the dump can be trusted, as facts the decoder found (the warnings say the
+    /// same in words).
+    pub integrity: Integrity,
+}
+
+/// Facts about the dump's own quality.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Integrity {
+    /// Where the input was cut or corrupt, when it was: everything before it was decoded.
+    pub cut_at: Option<Location>,
+    /// Lines whose time runs backwards by more than one poll interval (line formats).
+    pub clock: Option<ClockSteps>,
+}
+
+/// Lines of a line-format dump whose time runs backwards by more than one poll interval.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClockSteps {
+    /// How many.
+    pub count: u64,
+    /// Of those, how many were single lines out of order: the next line's time was back
+    /// within one interval of the time before the step (a writer that flushed a buffered
+    /// event late), not a clock that jumped and stayed.
+    pub reordered: u64,
+    /// The largest step back, ms.
+    pub largest_ms: f64,
+    /// The first such line, 1-based.
+    pub first_line: u64,
+    /// The median time between a connection's getStats lines, ms (1 s when there are none).
+    pub poll_interval_ms: f64,
 }
 
 /// Input formats rtcscope recognises.

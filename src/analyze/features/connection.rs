@@ -509,9 +509,7 @@ fn signaling_delay(ev: &[Event]) -> Option<Value> {
 /// three poll intervals before the connection's last other event (a writer that stopped
 /// recording stats, or a cut file).
 pub(crate) fn stats_truncated(dump: &Dump, pc: &PeerConnection) -> bool {
-    let cut = dump.warnings.iter().any(|w| {
-        matches!(w.location, crate::model::Location::Byte(_)) && w.message.contains("cut")
-    });
+    let cut = dump.integrity.cut_at.is_some();
     let Some(last_poll) = pc.polls.last() else {
         return cut;
     };
