@@ -62,9 +62,31 @@ fn check_fails_a_failed_call_with_status_3() {
     assert_eq!(f["severity"], "error");
     assert_eq!(f["category"], "connectivity");
     assert!(f["start_ms"].as_f64().unwrap() > 1.6e12);
+    // What an engineer needs: when, how long it had been up, and what ICE was doing.
     assert_eq!(
         f["message"],
-        "the connection state became failed at +15.6 s"
+        "the connection failed at +15.6 s, 14.2 s after connecting; ICE stayed connected, so DTLS or the remote peer gave up, not the network path"
+    );
+    // Said once: no second finding for the same failure.
+    let pc0: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["pc"] == "PC_0")
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(pc0, ["connection-failed"]);
+    let together = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "connections-failed-together")
+        .unwrap();
+    assert!(
+        together["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("3 connections (PC_0, PC_1, PC_2) failed at the same moment at +15.6 s")
     );
     assert!(!f["evidence"].as_array().unwrap().is_empty());
     // A healthy-enough call passes at the default level, fails at --fail-on warning.

@@ -179,15 +179,59 @@ fn connectivity_rules() {
     assert_eq!(f.start_ms, Some(T0 - 500.0 + 15_000.0));
     assert_eq!(
         f.message(T0 - 500.0),
-        "the connection state became failed at +15.0 s"
+        "the connection failed at +15.0 s, 14.8 s after connecting; ICE stayed connected, so DTLS or the remote peer gave up, not the network path"
+    );
+    // ICE went first: the network path.
+    let found = Call::healthy(20)
+        .event(
+            14_000.0,
+            "oniceconnectionstatechange",
+            json!("disconnected"),
+        )
+        .event(15_000.0, "onconnectionstatechange", json!("failed"))
+        .findings();
+    assert_eq!(
+        rules(&found),
+        ["connection-failed"],
+        "one failure, one finding"
+    );
+    assert!(
+        found[0]
+            .message(T0 - 500.0)
+            .ends_with("ICE went disconnected at +14.0 s first: the network path was lost"),
+        "{}",
+        found[0].message(T0 - 500.0)
+    );
+    // Never connected: what ICE had to work with.
+    let mut never_up = Call::healthy(20).event(
+        75.0,
+        "onicecandidate",
+        json!({"candidate": "candidate:1 1 udp 2122260223 192.0.2.1 5000 typ host", "sdpMid": "0"}),
+    );
+    never_up
+        .events
+        .retain(|(_, n, v)| !(n.ends_with("statechange") && v == "connected"));
+    let found = never_up
+        .event(15_080.0, "onconnectionstatechange", json!("failed"))
+        .findings();
+    assert_eq!(rules(&found), ["connection-failed"]);
+    assert_eq!(
+        found[0].message(T0 - 500.0),
+        "the connection failed at +15.1 s without ever connecting: ICE checked for 15.0 s with local candidates 1 host udp and 0 remote candidates, and found no working pair"
     );
     fires(
         Call::healthy(20).event(15_000.0, "oniceconnectionstatechange", json!("failed")),
         "ice-failed",
     );
-    fires(
-        Call::healthy(20).event(12_000.0, "onconnectionstatechange", json!("disconnected")),
+    let f = fires(
+        Call::healthy(20)
+            .event(12_000.0, "onconnectionstatechange", json!("disconnected"))
+            .event(14_500.0, "onconnectionstatechange", json!("connected")),
         "connection-dropped",
+    );
+    assert_eq!(
+        f.message(T0 - 500.0),
+        "the connection went disconnected and recovered after 2.5 s from +12.0 s to +14.5 s"
     );
     let mut never = Call::healthy(5);
     never

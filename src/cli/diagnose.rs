@@ -101,27 +101,25 @@ struct Checked<'a> {
     findings: Vec<JsonFinding<'a>>,
 }
 
-/// The time findings are measured from: the connection's creation, else the dump's first
-/// event.
-fn origin(dump: &Dump, f: &Finding) -> f64 {
-    let first_event = dump
-        .client_events
+/// The one time every finding of a dump is measured from: the first connection's creation
+/// (the call starts there), else the dump's first event.
+fn origin(dump: &Dump) -> f64 {
+    let created = dump
+        .peer_connections
+        .iter()
+        .filter_map(|p| p.created.map(|t| t.0))
+        .filter(|t| t.is_finite())
+        .fold(f64::INFINITY, f64::min);
+    if created.is_finite() {
+        return created;
+    }
+    dump.client_events
         .iter()
         .map(|e| e.time.0)
         .chain(dump.get_user_media.iter().map(|r| r.time.0))
-        .chain(
-            dump.peer_connections
-                .iter()
-                .filter_map(|p| p.created.map(|t| t.0)),
-        )
         .filter(|t| t.is_finite())
-        .fold(f64::INFINITY, f64::min);
-    f.pc.as_deref()
-        .and_then(|id| dump.peer_connections.iter().find(|p| p.id.as_str() == id))
-        .and_then(|p| p.created)
-        .map(|t| t.0)
-        .or(first_event.is_finite().then_some(first_event))
-        .unwrap_or(f.start_ms.unwrap_or(0.0))
+        .fold(f64::INFINITY, f64::min)
+        .min(f64::MAX)
 }
 
 /// `rtcscope check`: the findings of each source; `Ok(true)` when one is at or above
@@ -167,7 +165,7 @@ pub fn check(args: CheckArgs, remote: &RemoteArgs) -> Result<(String, bool), Fai
                         track: f.track.as_deref(),
                         start_ms: f.start_ms,
                         end_ms: f.end_ms,
-                        message: f.message(origin(dump, f)),
+                        message: f.message(origin(dump)),
                         evidence: &f.evidence,
                     })
                     .collect(),
@@ -188,34 +186,109 @@ pub fn check(args: CheckArgs, remote: &RemoteArgs) -> Result<(String, bool), Fai
     Ok((text, failed))
 }
 
+fn row(out: &mut String, indent: &str, f: &Finding, origin: f64) {
+    let _ = writeln!(
+        out,
+        "{indent}{:<8}{:<28}{}",
+        f.severity.name(),
+        f.rule,
+        f.message(origin)
+    );
+}
+
+/// One line on what a connection was: how long it lived, whether and how it connected, and
+/// what it carried.
+fn context(dump: &Dump, c: &crate::analyze::features::ConnectionFeatures) -> String {
+    let field = |k: &str| c.fields.get(k);
+    let text = |k: &str| field(k).and_then(Value::as_str);
+    let mut parts = Vec::new();
+    if let Some(ms) = field("duration").and_then(Value::as_f64) {
+        parts.push(format!("{:.1} s recorded", ms / 1000.0));
+    }
+    let connected = field("connected").and_then(Value::as_bool).unwrap_or(false)
+        || field("iceConnected")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+    if connected {
+        let mut s = match field("setupTime").and_then(Value::as_f64) {
+            Some(ms) => format!("connected after {:.1} s", ms / 1000.0),
+            None => "connected".to_owned(),
+        };
+        if let Some(local) = text("selectedLocalCandidateType") {
+            let protocol = text("selectedRelayProtocol")
+                .or(text("selectedProtocol"))
+                .map(|p| format!(" ({p})"))
+                .unwrap_or_default();
+            let remote = text("selectedRemoteCandidateType").unwrap_or("?");
+            let _ = write!(s, " over {local}{protocol} to {remote}");
+        }
+        parts.push(s);
+    } else {
+        parts.push("never connected".to_owned());
+    }
+    let sent = c
+        .tracks
+        .iter()
+        .filter(|t| t["direction"] == "outbound")
+        .count();
+    let received = c.tracks.len() - sent;
+    let channels = dump
+        .peer_connections
+        .iter()
+        .find(|p| p.id.as_str() == c.id)
+        .map_or(0, |p| {
+            p.events
+                .iter()
+                .filter(|e| e.name == "createDataChannel" || e.name == "datachannel")
+                .count()
+        });
+    let tracks = |n: usize| match n {
+        0 => "none".to_owned(),
+        1 => "1 track".to_owned(),
+        n => format!("{n} tracks"),
+    };
+    let mut media = if sent + received == 0 {
+        "no media".to_owned()
+    } else {
+        format!("sent {}, received {}", tracks(sent), tracks(received))
+    };
+    if channels > 0 {
+        let _ = write!(
+            media,
+            ", {channels} data channel{}",
+            if channels == 1 { "" } else { "s" }
+        );
+    }
+    parts.push(media);
+    parts.join("; ")
+}
+
 fn human(results: &[(String, Dump, Vec<Finding>)]) -> String {
     let mut out = String::new();
     for (source, dump, found) in results {
+        let origin = origin(dump);
         let _ = writeln!(out, "{source}: {}", Verdict::of(found).name());
-        for f in found.iter().filter(|f| f.pc.is_none()) {
+        if origin.is_finite() && origin < f64::MAX {
             let _ = writeln!(
                 out,
-                "  {:<8}{:<28}{}",
-                f.severity.name(),
-                f.rule,
-                f.message(origin(dump, f))
+                "  (times from the first connection's creation, {})",
+                crate::model::Timestamp(origin)
             );
         }
-        for pc in &dump.peer_connections {
-            let id = pc.id.as_str();
-            let mine: Vec<&Finding> = found
-                .iter()
-                .filter(|f| f.pc.as_deref() == Some(id))
-                .collect();
-            let _ = writeln!(out, "  {id}: {}", connection_verdict(found, id).name());
-            for f in mine {
-                let _ = writeln!(
-                    out,
-                    "    {:<8}{:<28}{}",
-                    f.severity.name(),
-                    f.rule,
-                    f.message(origin(dump, f))
-                );
+        for f in found.iter().filter(|f| f.pc.is_none()) {
+            row(&mut out, "  ", f, origin);
+        }
+        let features = extract(dump);
+        for c in &features.connections {
+            let id = c.id.as_str();
+            let _ = writeln!(
+                out,
+                "  {id}: {} ({})",
+                connection_verdict(found, id).name(),
+                context(dump, c)
+            );
+            for f in found.iter().filter(|f| f.pc.as_deref() == Some(id)) {
+                row(&mut out, "    ", f, origin);
             }
         }
     }
@@ -279,7 +352,7 @@ fn junit(results: &[(String, Dump, Vec<Finding>)], fail_on: Severity) -> String 
                     out,
                     "      <failure type=\"{}\" message=\"{}\">{}</failure>",
                     f.rule,
-                    xml_escape(&f.message(origin(dump, f))),
+                    xml_escape(&f.message(origin(dump))),
                     xml_escape(&format!(
                         "{} {} ({:?})",
                         f.severity.name(),

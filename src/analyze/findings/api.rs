@@ -3,9 +3,8 @@
 
 use std::collections::HashSet;
 
-use super::{Category, Ctx, Detail, Finding, Severity, Thresholds};
+use super::{Category, Ctx, Detail, Finding, Severity};
 use crate::analyze::sdp_diff::{diff_descriptions, is_munged, munging_base};
-use crate::model::{Dump, MediaOutcome, MediaRequestKind};
 
 /// The per-connection API, signaling and data-quality rules.
 pub(super) fn rules(c: &Ctx<'_>, out: &mut Vec<Finding>) {
@@ -223,101 +222,4 @@ fn data_quality(c: &Ctx<'_>, out: &mut Vec<Finding>) {
             detail,
         ));
     }
-}
-
-/// The client-level rules: media requests, devices, the dump's clock.
-pub(super) fn client(dump: &Dump, _t: &Thresholds) -> Vec<Finding> {
-    let mut out = Vec::new();
-    let base =
-        |rule: &'static str, severity: Severity, category: Category, detail: Detail| Finding {
-            rule,
-            severity,
-            category,
-            pc: None,
-            track: None,
-            start_ms: None,
-            end_ms: None,
-            detail,
-            evidence: Vec::new(),
-        };
-    for r in &dump.get_user_media {
-        if let MediaOutcome::Failure { time, error } = &r.outcome {
-            let (rule, call) = match r.kind {
-                MediaRequestKind::GetUserMedia => ("get-user-media-failed", "getUserMedia"),
-                MediaRequestKind::GetDisplayMedia => {
-                    ("get-display-media-failed", "getDisplayMedia")
-                }
-            };
-            // Cancelling a screen-share picker is the user's choice, not a failure.
-            let severity =
-                if r.kind == MediaRequestKind::GetDisplayMedia && error.contains("NotAllowed") {
-                    Severity::Info
-                } else {
-                    Severity::Error
-                };
-            let detail = Detail::Failed {
-                call: call.to_owned(),
-                error: error.clone(),
-            };
-            out.push(base(rule, severity, Category::Devices, detail).during(r.time.0, time.0));
-        }
-    }
-    let mut labels: Vec<(&str, f64)> = Vec::new();
-    for r in &dump.get_user_media {
-        if let MediaOutcome::Success { tracks, time } = &r.outcome {
-            for t in tracks {
-                if !labels.iter().any(|(l, _)| *l == t.label) {
-                    labels.push((t.label.as_str(), time.0));
-                }
-            }
-        }
-    }
-    for (rule, needles) in [
-        ("usb-device", &["usb"][..]),
-        (
-            "bluetooth-device",
-            &["bluetooth", "airpods", "hands-free", "headset (bt", "(bt)"][..],
-        ),
-        (
-            "virtual-device",
-            &[
-                "virtual",
-                "obs ",
-                "snap camera",
-                "manycam",
-                "vb-audio",
-                "blackhole",
-                "fake",
-                "cable output",
-            ][..],
-        ),
-    ] {
-        if let Some((label, t)) = labels
-            .iter()
-            .find(|(l, _)| needles.iter().any(|n| l.to_ascii_lowercase().contains(n)))
-        {
-            let severity = if rule == "bluetooth-device" {
-                Severity::Warning
-            } else {
-                Severity::Info
-            };
-            let detail = Detail::Device {
-                label: (*label).to_owned(),
-            };
-            out.push(base(rule, severity, Category::Devices, detail).at(*t));
-        }
-    }
-    if dump
-        .warnings
-        .iter()
-        .any(|w| w.message.starts_with("the dump's clock runs backwards"))
-    {
-        out.push(base(
-            "clock-jump",
-            Severity::Warning,
-            Category::DataQuality,
-            Detail::Plain,
-        ));
-    }
-    out
 }

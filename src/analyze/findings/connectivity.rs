@@ -4,12 +4,10 @@ use serde_json::Value;
 
 use super::{Category, Ctx, Detail, Finding, Metric, Severity};
 use crate::analyze::ice::{selected_pair_changes, text_at};
-use crate::analyze::states::{StateMachine, state_history};
 use crate::model::Event;
 
 /// The connectivity rules.
 pub(super) fn rules(c: &Ctx<'_>, out: &mut Vec<Finding>) {
-    states(c, out);
     setup(c, out);
     path(c, out);
     gathering(c, out);
@@ -20,79 +18,6 @@ fn first_event<'a>(c: &'a Ctx<'_>, name: &str, value: &str) -> Option<&'a Event>
     c.pc.events
         .iter()
         .find(|e| e.name == name && e.value == value)
-}
-
-fn states(c: &Ctx<'_>, out: &mut Vec<Finding>) {
-    use Category::Connectivity;
-    if let Some(e) = first_event(c, "connectionstatechange", "failed") {
-        let detail = Detail::State {
-            machine: "connection",
-            state: "failed".into(),
-        };
-        out.push(
-            c.finding("connection-failed", Severity::Error, Connectivity, detail)
-                .at(e.time.0)
-                .event(e),
-        );
-    }
-    if let Some(e) = first_event(c, "iceconnectionstatechange", "failed") {
-        let detail = Detail::State {
-            machine: "ICE",
-            state: "failed".into(),
-        };
-        out.push(
-            c.finding("ice-failed", Severity::Error, Connectivity, detail)
-                .at(e.time.0)
-                .event(e),
-        );
-    }
-    let conn = state_history(c.pc, StateMachine::Connection);
-    let ice = state_history(c.pc, StateMachine::IceConnection);
-    let connected = |h: &[crate::analyze::states::StateChange]| {
-        h.iter()
-            .position(|s| s.state == "connected" || s.state == "completed")
-    };
-    let main = if conn.is_empty() { &ice } else { &conn };
-    match connected(main) {
-        None => {
-            // A connection that never even negotiated is a probe, not a failed call.
-            let negotiated = c.pc.events.iter().any(|e| e.name == "setRemoteDescription");
-            if negotiated {
-                let detail = Detail::NeverConnected {
-                    last: main.last().map(|s| s.state.clone()),
-                };
-                let mut f = c.finding("never-connected", Severity::Error, Connectivity, detail);
-                if let Some(s) = main.last() {
-                    f = f.at(s.time.0);
-                }
-                out.push(f);
-            }
-        }
-        Some(i) => {
-            if let Some(drop) = main[i..]
-                .iter()
-                .find(|s| s.state == "disconnected" || s.state == "failed")
-            {
-                let detail = Detail::Dropped {
-                    to: drop.state.clone(),
-                };
-                let severity = if drop.state == "failed" {
-                    Severity::Error
-                } else {
-                    Severity::Warning
-                };
-                let back = main
-                    .iter()
-                    .skip_while(|s| s.time.0 <= drop.time.0)
-                    .find(|s| s.state == "connected" || s.state == "completed");
-                let end = back.map_or(drop.time.0, |b| b.time.0);
-                out.push(
-                    c.finding("connection-dropped", severity, Connectivity, detail)
-                        .during(drop.time.0, end),
-                );
-            }
-        }
-    }
 }
 
 fn setup(c: &Ctx<'_>, out: &mut Vec<Finding>) {

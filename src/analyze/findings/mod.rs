@@ -4,11 +4,13 @@
 //! that at the edge ([`Finding::message`]).
 
 mod api;
+mod client;
 mod connectivity;
 mod media;
 mod metrics;
 mod network;
 mod render;
+mod states;
 mod thresholds;
 
 use rayon::prelude::*;
@@ -100,12 +102,27 @@ pub enum Evidence {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum Detail {
-    /// A state machine entered `state`.
-    State {
-        /// `connection`, `ICE`.
-        machine: &'static str,
-        /// The state.
-        state: String,
+    /// The connection failed.
+    ConnectionFailed {
+        /// How long it had been connected, when it had.
+        connected_for_ms: Option<f64>,
+        /// The ICE connection state at the failure.
+        ice_state: Option<String>,
+        /// When ICE left `connected` before the failure, epoch ms.
+        ice_changed_ms: Option<f64>,
+        /// When it never connected: how long ICE had been checking.
+        checking_ms: Option<f64>,
+        /// When it never connected: the local candidates gathered, by `type protocol`.
+        local_candidates: Vec<(String, usize)>,
+        /// Remote candidates added.
+        remote_candidates: usize,
+    },
+    /// Several connections failed within a second of each other.
+    Together {
+        /// Their ids.
+        pcs: Vec<String>,
+        /// From the first failure to the last, ms.
+        spread_ms: f64,
     },
     /// The connection never reached `connected`; the last state it did reach.
     NeverConnected {
@@ -114,8 +131,10 @@ pub enum Detail {
     },
     /// Connected, then the connection went to `to`.
     Dropped {
-        /// `disconnected` or `failed`.
+        /// `disconnected`.
         to: String,
+        /// When it came back, how long it took, ms.
+        recovered_after_ms: Option<f64>,
     },
     /// Something took `ms` (against a limit).
     Took {
@@ -179,6 +198,19 @@ pub enum Detail {
         /// The cap, bits/s.
         bits_per_s: f64,
     },
+    /// A getUserMedia or getDisplayMedia call failed.
+    MediaFailed {
+        /// The call.
+        call: String,
+        /// What it asked for: `audio`, `video`.
+        asked: Vec<String>,
+        /// The error as the browser gave it.
+        error: String,
+        /// What later calls of the same API obtained.
+        obtained_later: Vec<String>,
+        /// When the first later call succeeded, ms after this failure.
+        retry_after_ms: Option<f64>,
+    },
     /// A device of note.
     Device {
         /// Its label.
@@ -197,6 +229,17 @@ pub enum Detail {
         sdp_type: String,
         /// What changed, typed (serialised as sentences).
         changes: Vec<crate::analyze::sdp_change::SdpChange>,
+    },
+    /// Lines whose time runs backwards (see [`crate::model::ClockSteps`]).
+    Clock {
+        /// How many steps back.
+        count: u64,
+        /// Of those, single lines out of order.
+        reordered: u64,
+        /// The largest step, ms.
+        largest_ms: f64,
+        /// The first such line.
+        first_line: u64,
     },
     /// Nothing to add: the rule id says it all.
     Plain,
@@ -379,7 +422,7 @@ impl Finding {
 /// Every finding of `dump` under `thresholds`, per connection in order, then the dump's own,
 /// each list sorted by severity (worst first) and time.
 pub fn findings(dump: &Dump, thresholds: &Thresholds) -> Vec<Finding> {
-    let mut out = api::client(dump, thresholds);
+    let mut out = client::rules(dump, thresholds);
     // Connections are independent: one rayon task each, results in connection order.
     let per_pc: Vec<Vec<Finding>> = dump
         .peer_connections
@@ -392,6 +435,7 @@ pub fn findings(dump: &Dump, thresholds: &Thresholds) -> Vec<Finding> {
                 streams: streams(pc),
             };
             let mut found = Vec::new();
+            states::rules(&ctx, &mut found);
             connectivity::rules(&ctx, &mut found);
             network::rules(&ctx, &mut found);
             media::rules(&ctx, &mut found);
@@ -399,7 +443,9 @@ pub fn findings(dump: &Dump, thresholds: &Thresholds) -> Vec<Finding> {
             found
         })
         .collect();
-    out.extend(per_pc.into_iter().flatten());
+    let per_pc: Vec<Finding> = per_pc.into_iter().flatten().collect();
+    out.extend(states::together(&per_pc));
+    out.extend(per_pc);
     out.sort_by(|a, b| {
         b.severity.cmp(&a.severity).then(
             a.start_ms

@@ -5,7 +5,8 @@ use super::{Detail, Finding, Metric};
 /// Seconds since `origin`, as `+41 s` (one decimal under a minute's precision needs).
 fn rel(t: f64, origin: f64) -> String {
     let s = (t - origin) / 1000.0;
-    let sign = if s < 0.0 { '-' } else { '+' };
+    // What rounds to zero is +0.0, not -0.0.
+    let sign = if s <= -0.05 { '-' } else { '+' };
     if s.abs() < 100.0 {
         format!("{sign}{:.1} s", s.abs())
     } else {
@@ -25,7 +26,6 @@ fn plain(rule: &str) -> &'static str {
         "empty-connection" => "the connection connected, but no media or data flowed",
         "sdp-munged" => "the application changed a description between creating and applying it",
         "stats-truncated" => "the stats stop while the connection goes on",
-        "clock-jump" => "the dump's clock runs backwards (see the warnings)",
         _ => "see the evidence",
     }
 }
@@ -65,6 +65,128 @@ fn metric_name(m: Metric) -> &'static str {
     }
 }
 
+/// A failure, in the words an engineer needs: how long it had been up, what ICE was doing,
+/// and so where to look.
+fn failure(f: &Finding, origin: f64) -> String {
+    let Detail::ConnectionFailed {
+        connected_for_ms,
+        ice_state,
+        ice_changed_ms,
+        checking_ms,
+        local_candidates,
+        remote_candidates,
+    } = &f.detail
+    else {
+        return String::new();
+    };
+    let at = f
+        .start_ms
+        .map(|t| format!(" at {}", rel(t, origin)))
+        .unwrap_or_default();
+    let what = if f.rule == "ice-failed" {
+        "ICE"
+    } else {
+        "the connection"
+    };
+    match connected_for_ms {
+        Some(up) => {
+            let after = format!("{what} failed{at}, {:.1} s after connecting", up / 1000.0);
+            match (ice_state.as_deref(), ice_changed_ms) {
+                (Some("connected" | "completed"), _) if f.rule != "ice-failed" => format!(
+                    "{after}; ICE stayed connected, so DTLS or the remote peer gave up, not the network path"
+                ),
+                (Some(state), Some(t)) if f.rule != "ice-failed" => format!(
+                    "{after}; ICE went {state} at {} first: the network path was lost",
+                    rel(*t, origin)
+                ),
+                _ => after,
+            }
+        }
+        None => {
+            let candidates: Vec<String> = local_candidates
+                .iter()
+                .map(|(kind, n)| format!("{n} {kind}"))
+                .collect();
+            let local = if candidates.is_empty() {
+                "no local candidates".to_owned()
+            } else {
+                format!("local candidates {}", candidates.join(", "))
+            };
+            let checked = checking_ms
+                .map(|ms| format!("ICE checked for {:.1} s with ", ms / 1000.0))
+                .unwrap_or_else(|| "ICE had ".to_owned());
+            format!(
+                "{what} failed{at} without ever connecting: {checked}{local} and {remote_candidates} remote candidate{}, and found no working pair",
+                if *remote_candidates == 1 { "" } else { "s" }
+            )
+        }
+    }
+}
+
+/// What a getUserMedia error name means for the user.
+fn media_error_meaning(error: &str) -> Option<&'static str> {
+    let name = error.split([':', ' ']).next().unwrap_or(error);
+    Some(match name {
+        "NotReadableError" | "TrackStartError" => {
+            "the device is in use by another application or could not be started"
+        }
+        "NotAllowedError" | "PermissionDeniedError" => "permission was denied",
+        "NotFoundError" | "DevicesNotFoundError" => "no such device is connected",
+        "OverconstrainedError" | "ConstraintNotSatisfiedError" => {
+            "no device can satisfy the constraints"
+        }
+        "AbortError" => "the request was aborted",
+        "SecurityError" => "media is disabled on this page",
+        _ => return None,
+    })
+}
+
+fn media_failure(f: &Finding, origin: f64) -> String {
+    let Detail::MediaFailed {
+        call,
+        asked,
+        error,
+        obtained_later,
+        retry_after_ms,
+    } = &f.detail
+    else {
+        return String::new();
+    };
+    let what = if asked.is_empty() {
+        String::new()
+    } else {
+        format!(" for {}", asked.join(" and "))
+    };
+    let meaning = media_error_meaning(error)
+        .map(|m| format!(" ({m})"))
+        .unwrap_or_default();
+    let lost: Vec<&String> = asked
+        .iter()
+        .filter(|k| !obtained_later.contains(k))
+        .collect();
+    let after = match retry_after_ms {
+        Some(ms) if !obtained_later.is_empty() => {
+            let got = format!(
+                "a later request obtained {} {:.1} s after",
+                obtained_later.join(" and "),
+                ms / 1000.0
+            );
+            if lost.is_empty() {
+                format!("; {got}")
+            } else {
+                let lost: Vec<&str> = lost.iter().map(|s| s.as_str()).collect();
+                format!("; {got}, so the user went on without {}", lost.join(" or "))
+            }
+        }
+        _ => "; no later request succeeded".to_owned(),
+    };
+    let at = f
+        .start_ms
+        .map(|t| format!(" at {}", rel(t, origin)))
+        .unwrap_or_default();
+    format!("{call}{what} failed{at}: {error}{meaning}{after}")
+}
+
 /// The sentence for `f`, times relative to `origin` (epoch ms).
 pub fn message(f: &Finding, origin: f64) -> String {
     let on = f
@@ -80,12 +202,36 @@ pub fn message(f: &Finding, origin: f64) -> String {
         _ => String::new(),
     };
     let body = match &f.detail {
-        Detail::State { machine, state } => format!("the {machine} state became {state}"),
+        Detail::ConnectionFailed { .. } => failure(f, origin),
+        Detail::MediaFailed { .. } => media_failure(f, origin),
+        Detail::Together { pcs, spread_ms } => format!(
+            "{} connections ({}) failed {}{}: one cause on this client, such as a network change, the machine sleeping or the page closing them, rather than {} separate faults",
+            pcs.len(),
+            pcs.join(", "),
+            if *spread_ms < 1.0 {
+                "at the same moment".to_owned()
+            } else {
+                format!("within {spread_ms:.0} ms of each other")
+            },
+            f.start_ms
+                .map(|t| format!(" at {}", rel(t, origin)))
+                .unwrap_or_default(),
+            pcs.len()
+        ),
         Detail::NeverConnected { last } => match last {
             Some(s) => format!("the connection never connected (last state {s})"),
             None => "the connection never connected".to_owned(),
         },
-        Detail::Dropped { to } => format!("the connection was connected, then {to}"),
+        Detail::Dropped {
+            to,
+            recovered_after_ms,
+        } => match recovered_after_ms {
+            Some(ms) => format!(
+                "the connection went {to} and recovered after {:.1} s",
+                ms / 1000.0
+            ),
+            None => format!("the connection went {to} and never recovered"),
+        },
         Detail::Took { what, ms, limit_ms } => {
             format!(
                 "{what}: {:.1} s (limit {:.1} s)",
@@ -97,15 +243,18 @@ pub fn message(f: &Finding, origin: f64) -> String {
             format!("{count} {what}{}", if *count == 1 { "" } else { "s" })
         }
         Detail::Relay { protocol, url } => {
-            let p = protocol
-                .as_deref()
-                .map(|p| format!(" over {p}"))
-                .unwrap_or_default();
             let u = url
                 .as_deref()
                 .map(|u| format!(" ({u})"))
                 .unwrap_or_default();
-            format!("media went through a TURN relay{p}{u}")
+            match (f.rule, protocol.as_deref()) {
+                ("relay-over-tcp" | "relay-over-tls", Some(p)) => format!(
+                    "the TURN leg runs over {}: lost packets are resent in order, so loss becomes delay",
+                    if p == "tls" { "TLS (TCP)" } else { "TCP" }
+                ),
+                (_, Some(p)) => format!("media went through a TURN relay, {p} to the server{u}"),
+                _ => format!("media went through a TURN relay{u}"),
+            }
         }
         Detail::Average {
             metric,
@@ -163,7 +312,42 @@ pub fn message(f: &Finding, origin: f64) -> String {
                 )
             }
         }
+        Detail::Clock {
+            count,
+            reordered,
+            largest_ms,
+            first_line,
+        } => {
+            let back = format!(
+                "up to {:.1} s, first at line {first_line}",
+                largest_ms / 1000.0
+            );
+            if reordered == count {
+                let lines = if *count == 1 {
+                    "1 line is".to_owned()
+                } else {
+                    format!("{count} lines are")
+                };
+                format!(
+                    "{lines} stamped out of order ({back}); the times themselves hold, events are sorted by time"
+                )
+            } else {
+                format!(
+                    "the writer's clock ran backwards {count} time{} ({back}); times around the jump cannot be trusted",
+                    if *count == 1 { "" } else { "s" }
+                )
+            }
+        }
         Detail::Plain => plain(f.rule).to_owned(),
+    };
+    // These sentences place themselves in time.
+    let range = if matches!(
+        f.detail,
+        Detail::ConnectionFailed { .. } | Detail::Together { .. } | Detail::MediaFailed { .. }
+    ) {
+        String::new()
+    } else {
+        range
     };
     // Metrics already name their track.
     let on = if matches!(

@@ -1,0 +1,198 @@
+//! How a connection ended, said once: failed (and whether it had connected, and what ICE
+//! was doing then), dropped and recovered, or never connected; and connections of one client
+//! that failed together.
+
+use serde_json::Value;
+
+use super::{Category, Ctx, Detail, Finding, Severity};
+use crate::analyze::states::{StateChange, StateMachine, state_history};
+use crate::model::{EventKind, PeerConnection};
+
+/// Connections whose failures lie this close together failed of one cause.
+const TOGETHER_MS: f64 = 1000.0;
+
+fn is_up(s: &StateChange) -> bool {
+    s.state == "connected" || s.state == "completed"
+}
+
+/// The state `h` was in at `t` (its last entry at or before it, 1 ms of slack).
+fn state_at(h: &[StateChange], t: f64) -> Option<&StateChange> {
+    h.iter().take_while(|s| s.time.0 <= t + 1.0).last()
+}
+
+/// The connection's end-state rules, one finding each: `connection-failed`, `ice-failed`
+/// (ICE failed but the connection state did not say so), `connection-dropped`
+/// (disconnected, not followed by a failure) and `never-connected` (neither connected nor
+/// failed).
+pub(super) fn rules(c: &Ctx<'_>, out: &mut Vec<Finding>) {
+    let conn = state_history(c.pc, StateMachine::Connection);
+    let ice = state_history(c.pc, StateMachine::IceConnection);
+    // Browsers without connectionState (old Chrome, Firefox before 113) only have ICE.
+    let main = if conn.is_empty() { &ice } else { &conn };
+    // The connection's failure, else ICE's (a browser whose connection state lags).
+    let conn_failed = conn.iter().find(|s| s.state == "failed");
+    let ice_failed = ice.iter().find(|s| s.state == "failed");
+    let connected = main.iter().find(|s| is_up(s));
+    match (conn_failed, ice_failed, connected) {
+        (Some(f), _, _) => out.push(failure(c, &conn, &ice, f, "connection-failed")),
+        (None, Some(f), _) => out.push(failure(c, &ice, &ice, f, "ice-failed")),
+        (None, None, Some(up)) => {
+            if let Some(down) = main
+                .iter()
+                .find(|s| s.time.0 > up.time.0 && s.state == "disconnected")
+            {
+                let back = main.iter().find(|s| s.time.0 > down.time.0 && is_up(s));
+                let detail = Detail::Dropped {
+                    to: "disconnected".into(),
+                    recovered_after_ms: back.map(|b| b.time.0 - down.time.0),
+                };
+                let end = back.map_or_else(
+                    || c.pc.events.last().map_or(down.time.0, |e| e.time.0),
+                    |b| b.time.0,
+                );
+                out.push(
+                    c.finding(
+                        "connection-dropped",
+                        Severity::Warning,
+                        Category::Connectivity,
+                        detail,
+                    )
+                    .during(down.time.0, end),
+                );
+            }
+        }
+        (None, None, None) => {
+            // A connection that never even negotiated is a probe, not a failed call.
+            let negotiated = c.pc.events.iter().any(|e| e.name == "setRemoteDescription");
+            if negotiated {
+                let detail = Detail::NeverConnected {
+                    last: main.last().map(|s| s.state.clone()),
+                };
+                let mut f = c.finding(
+                    "never-connected",
+                    Severity::Error,
+                    Category::Connectivity,
+                    detail,
+                );
+                if let Some(s) = main.last() {
+                    f = f.at(s.time.0);
+                }
+                out.push(f);
+            }
+        }
+    }
+}
+
+/// The one finding of a failure (`rule`), on the state history `main` that failed, with
+/// how long it had been connected and what ICE was doing.
+fn failure(
+    c: &Ctx<'_>,
+    main: &[StateChange],
+    ice: &[StateChange],
+    failed: &StateChange,
+    rule: &'static str,
+) -> Finding {
+    let t = failed.time.0;
+    let up = main.iter().find(|s| is_up(s) && s.time.0 <= t);
+    let ice_then = state_at(ice, t);
+    let checking = ice.iter().find(|s| s.state == "checking" && s.time.0 <= t);
+    let detail = Detail::ConnectionFailed {
+        connected_for_ms: up.map(|u| t - u.time.0),
+        ice_state: ice_then.map(|s| s.state.clone()),
+        ice_changed_ms: ice_then.filter(|s| !is_up(s)).map(|s| s.time.0),
+        checking_ms: up
+            .is_none()
+            .then(|| checking.map(|s| t - s.time.0))
+            .flatten(),
+        local_candidates: if up.is_none() {
+            candidate_kinds(c.pc)
+        } else {
+            Vec::new()
+        },
+        remote_candidates: c
+            .pc
+            .events
+            .iter()
+            .filter(|e| e.name == "addIceCandidate" && !e.value.is_null())
+            .count(),
+    };
+    let mut f = c
+        .finding(rule, Severity::Error, Category::Connectivity, detail)
+        .at(t);
+    for e in
+        c.pc.events
+            .iter()
+            .filter(|e| e.kind() == EventKind::StateChange && e.time.0 <= t + 1.0)
+    {
+        if matches!(
+            e.name.as_str(),
+            "connectionstatechange" | "iceconnectionstatechange"
+        ) {
+            f = f.event(e);
+        }
+    }
+    f
+}
+
+/// The local candidates gathered, by type and protocol: `host udp` → 5.
+fn candidate_kinds(pc: &PeerConnection) -> Vec<(String, usize)> {
+    let mut kinds: Vec<(String, usize)> = Vec::new();
+    for e in pc.events.iter().filter(|e| e.name == "icecandidate") {
+        let Some(line) = e.value.get("candidate").and_then(Value::as_str) else {
+            continue;
+        };
+        let parts: Vec<&str> = line.split_whitespace().collect();
+        let Some(typ) = parts
+            .iter()
+            .position(|p| *p == "typ")
+            .and_then(|i| parts.get(i + 1))
+        else {
+            continue;
+        };
+        let protocol = parts
+            .get(2)
+            .map(|p| p.to_ascii_lowercase())
+            .unwrap_or_default();
+        let key = format!("{typ} {protocol}");
+        match kinds.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, n)) => *n += 1,
+            None => kinds.push((key, 1)),
+        }
+    }
+    kinds
+}
+
+/// `connections-failed-together`: two or more connections of the dump that failed within
+/// a second of each other failed of one cause on this client.
+pub(super) fn together(found: &[Finding]) -> Option<Finding> {
+    let mut failures: Vec<(f64, &str)> = found
+        .iter()
+        .filter(|f| matches!(f.rule, "connection-failed" | "ice-failed"))
+        .filter_map(|f| Some((f.start_ms?, f.pc.as_deref()?)))
+        .collect();
+    failures.sort_by(|a, b| a.0.total_cmp(&b.0));
+    // The largest group whose spread stays under TOGETHER_MS.
+    let mut best: Option<&[(f64, &str)]> = None;
+    for i in 0..failures.len() {
+        let j = failures[i..].partition_point(|f| f.0 - failures[i].0 <= TOGETHER_MS) + i;
+        if j - i >= 2 && best.is_none_or(|b| j - i > b.len()) {
+            best = Some(&failures[i..j]);
+        }
+    }
+    let group = best?;
+    let (start, end) = (group[0].0, group[group.len() - 1].0);
+    Some(Finding {
+        rule: "connections-failed-together",
+        severity: Severity::Warning,
+        category: Category::Connectivity,
+        pc: None,
+        track: None,
+        start_ms: Some(start),
+        end_ms: Some(end),
+        detail: Detail::Together {
+            pcs: group.iter().map(|(_, pc)| (*pc).to_owned()).collect(),
+            spread_ms: end - start,
+        },
+        evidence: Vec::new(),
+    })
+}
