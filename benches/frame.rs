@@ -53,14 +53,14 @@ fn dump(points: usize) -> OpenDump {
         stats: Stats { reports },
         polls: Vec::new(),
     };
-    OpenDump {
-        source: format!("bench-{points}"),
-        name: "bench".into(),
-        dump: Dump {
+    OpenDump::new(
+        format!("bench-{points}"),
+        "bench".into(),
+        Dump {
             peer_connections: vec![pc],
             ..Dump::default()
         },
-    }
+    )
 }
 
 fn median(mut v: Vec<f64>) -> f64 {

@@ -25,6 +25,41 @@ pub struct OpenDump {
     pub name: String,
     /// The decoded dump.
     pub dump: Dump,
+    /// Per connection, per report: the time beyond which samples are not joined
+    /// ([`crate::analyze::plots::gap_ms`]), computed once when the dump arrives.
+    gaps: Vec<Vec<f64>>,
+}
+
+impl OpenDump {
+    /// A dump ready for the views.
+    pub fn new(source: String, name: String, dump: Dump) -> Self {
+        let gaps = dump
+            .peer_connections
+            .iter()
+            .map(|pc| {
+                pc.stats
+                    .reports
+                    .iter()
+                    .map(|r| crate::analyze::plots::gap_ms(&r.timestamps))
+                    .collect()
+            })
+            .collect();
+        OpenDump {
+            source,
+            name,
+            dump,
+            gaps,
+        }
+    }
+
+    /// The gap threshold of report `report` of connection `pc`.
+    pub fn gap_ms(&self, pc: usize, report: usize) -> f64 {
+        self.gaps
+            .get(pc)
+            .and_then(|g| g.get(report))
+            .copied()
+            .unwrap_or(crate::analyze::plots::DEFAULT_GAP_MS)
+    }
 }
 
 /// The views of a peer connection.
@@ -211,11 +246,9 @@ impl RtcscopeApp {
                     self.remember(&done.source);
                     let name = Source::parse(&done.source)
                         .map_or_else(|_| done.source.clone(), |s| s.file_name());
-                    self.state.dumps.push(OpenDump {
-                        source: done.source,
-                        name,
-                        dump,
-                    });
+                    self.state
+                        .dumps
+                        .push(OpenDump::new(done.source, name, dump));
                     if self.state.selected.is_none() {
                         let d = self.state.dumps.len() - 1;
                         let first_pc =

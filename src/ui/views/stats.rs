@@ -59,6 +59,8 @@ pub struct PlotEntry<'a> {
     pub report: &'a Report,
     /// The series.
     pub series: &'a Series,
+    /// The report's index in the connection's reports (for per-report caches).
+    pub report_index: usize,
 }
 
 /// The plots of `pc` that pass `state`'s filters, grouped by report in report order.
@@ -73,7 +75,7 @@ pub fn visible_plots<'a>(
         .filter(|t| !t.is_empty())
         .collect();
     let mut out = Vec::new();
-    for report in &pc.stats.reports {
+    for (report_index, report) in pc.stats.reports.iter().enumerate() {
         if plots::skip_report(&report.report_type) {
             continue;
         }
@@ -90,7 +92,11 @@ pub fn visible_plots<'a>(
                         .iter()
                         .any(|t| title_lower.contains(t) || s.name.to_lowercase().contains(t))
             })
-            .map(|series| PlotEntry { report, series })
+            .map(|series| PlotEntry {
+                report,
+                series,
+                report_index,
+            })
             .collect();
         if !entries.is_empty() {
             out.push((title, entries));
@@ -173,8 +179,16 @@ pub fn show(
                         ui.strong(title);
                     }
                     Some(i) => {
-                        let (x, response) =
-                            plot_one(ui, &entries[i], origin, end, state, link, &markers, full);
+                        let gap = open.gap_ms(p, entries[i].report_index);
+                        let (x, response) = plot_one(
+                            ui,
+                            &entries[i],
+                            (origin, end, gap),
+                            state,
+                            link,
+                            &markers,
+                            full,
+                        );
                         plot_menu(&response, &entries[i], pc.id.as_str(), origin, x, saver);
                         drawn_x = drawn_x.or(x);
                     }
@@ -294,14 +308,13 @@ fn format_x(x: f64, origin: f64, axis: TimeAxis) -> String {
 fn plot_one(
     ui: &mut egui::Ui,
     entry: &PlotEntry<'_>,
-    origin: f64,
-    end: f64,
+    (origin, end, gap): (f64, f64, f64),
     state: &StatsState,
     link: Id,
     markers: &[(f64, String, Color32)],
     full: (f64, f64),
 ) -> (Option<(f64, f64)>, egui::Response) {
-    let PlotEntry { report, series } = entry;
+    let PlotEntry { report, series, .. } = entry;
     let unit = plots::unit(&series.name);
     let label = if unit.is_empty() {
         series.name.clone()
@@ -372,7 +385,6 @@ fn plot_one(
                     plot_ui.vline(VLine::new(name.clone(), *x).color(*color).width(1.0));
                 }
             }
-            let gap = plots::gap_ms(&report.timestamps);
             for segment in plots::decimate(
                 &report.timestamps,
                 series,
