@@ -4,17 +4,18 @@
 use serde_json::Value;
 
 use super::{Category, Detail, Finding, Severity, Thresholds};
-use crate::model::{Dump, Format, MediaOutcome, MediaRequest, MediaRequestKind};
+use crate::model::{Dump, MediaOutcome, MediaRequest, MediaRequestKind};
 
-/// What a failed request asked for: `audio`, `video`. rtcstats reads `constraints.audio
-/// !== false` (an absent member asks); in webrtc-internals an absent member was not asked.
-fn asked(dump: &Dump, r: &MediaRequest) -> Vec<String> {
-    let absent_asks = dump.format != Format::WebrtcInternals;
+/// What a request asked for: `audio`, `video`, the members present and not `false`, as the
+/// browser reads them. (rtcstats' `calledGetUserMediaAudio` counts an absent member as asked;
+/// the features keep that for compatibility, but it is not what the call requested.)
+fn asked(r: &MediaRequest) -> Vec<String> {
     ["audio", "video"]
         .into_iter()
-        .filter(|k| match r.constraints.get(k) {
-            None => absent_asks,
-            Some(v) => *v != Value::Bool(false),
+        .filter(|k| {
+            r.constraints
+                .get(k)
+                .is_some_and(|v| *v != Value::Bool(false))
         })
         .map(str::to_owned)
         .collect()
@@ -32,7 +33,7 @@ fn media_failure(dump: &Dump, index: usize, r: &MediaRequest, at: f64, error: &s
         MediaRequestKind::GetUserMedia => "get-user-media-failed",
         MediaRequestKind::GetDisplayMedia => "get-display-media-failed",
     };
-    let asked = asked(dump, r);
+    let asked = asked(r);
     let mut obtained: Vec<String> = Vec::new();
     let mut retry_after_ms = None;
     for later in dump.get_user_media[index + 1..]
