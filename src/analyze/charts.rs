@@ -4,7 +4,7 @@
 
 use super::compare::loss_percent;
 use super::plots::gap_ms;
-use super::rates::derived_series;
+use super::rates::derived_named;
 use crate::model::{PeerConnection, Report};
 
 /// One line of a chart: `(time ms since the connection was created, value)`.
@@ -55,8 +55,7 @@ fn label(r: &Report, prefix: &str) -> String {
 
 /// `(time, value)` of a series of the report (its own, or a derived rate it lacks), scaled.
 fn points(r: &Report, name: &str, origin: f64, scale: f64) -> Vec<(f64, f64)> {
-    let own = r.series(name).cloned();
-    let series = own.or_else(|| derived_series(r).into_iter().find(|s| s.name == name));
+    let series = derived_named(r, name);
     series.map_or_else(Vec::new, |s| {
         s.points(&r.timestamps)
             .map(|(t, v)| (t.0 - origin, v * scale))

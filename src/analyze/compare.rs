@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::ice::{describe, grid_at};
-use super::rates::derived_series;
+use super::rates::derived_named;
 use super::states::{StateMachine, states_entered};
 use crate::model::{PeerConnection, Report, Series, StatValue, Timestamp};
 
@@ -139,14 +139,7 @@ pub struct SessionSummary {
 }
 
 fn series_values(report: &Report, name: &str) -> Vec<f64> {
-    let own = report.series(name).map(|s| s.values.clone());
-    own.or_else(|| {
-        derived_series(report)
-            .into_iter()
-            .find(|s| s.name == name)
-            .map(|s: Series| s.values)
-    })
-    .unwrap_or_default()
+    derived_named(report, name).map_or_else(Vec::new, |s: Series| s.values)
 }
 
 /// Summarises a connection for comparison.

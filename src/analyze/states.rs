@@ -95,6 +95,30 @@ pub fn states_entered(pc: &PeerConnection, machine: StateMachine) -> Vec<String>
         .collect()
 }
 
+/// When the connection came up: the first `connected` connection state, else (browsers
+/// without one) the first `connected` ICE state. Setup time is measured to it.
+pub fn connected_at(pc: &PeerConnection) -> Option<&crate::model::Event> {
+    let first = |name: &str| {
+        pc.events
+            .iter()
+            .find(|e| e.name == name && e.value == "connected")
+    };
+    first("connectionstatechange").or_else(|| first("iceconnectionstatechange"))
+}
+
+/// The ICE restarts the application asked for: `createOffer({iceRestart: true})` and
+/// `restartIce()`.
+pub fn ice_restarts(pc: &PeerConnection) -> Vec<&crate::model::Event> {
+    pc.events
+        .iter()
+        .filter(|e| {
+            (e.name == "createOffer"
+                && e.value.get("iceRestart") == Some(&serde_json::Value::Bool(true)))
+                || e.name == "restartIce"
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

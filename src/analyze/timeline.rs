@@ -255,6 +255,38 @@ impl Candidate {
     }
 }
 
+/// The first offer/answer round trip: the first local offer applied, and the first remote
+/// answer applied after it.
+pub fn first_offer_answer(events: &[Event]) -> Option<(&Event, &Event)> {
+    let is = |e: &Event, name: &str, t: &str| {
+        e.name == name && e.value.get("type").and_then(Value::as_str) == Some(t)
+    };
+    let i = events
+        .iter()
+        .position(|e| is(e, "setLocalDescription", "offer"))?;
+    let answer = events[i + 1..]
+        .iter()
+        .find(|e| is(e, "setRemoteDescription", "answer"))?;
+    Some((&events[i], answer))
+}
+
+/// The candidate an event carries (`{candidate: "candidate:…", …}`), parsed.
+pub fn event_candidate(e: &Event) -> Option<Candidate> {
+    Candidate::parse(e.value.get("candidate")?.as_str()?)
+}
+
+/// The candidates carried by the events called `name` (`icecandidate` for gathered ones,
+/// `addIceCandidate` for remote ones), parsed; events without a readable line are skipped.
+pub fn event_candidates<'a>(
+    events: &'a [Event],
+    name: &'a str,
+) -> impl Iterator<Item = Candidate> + 'a {
+    events
+        .iter()
+        .filter(move |e| e.name == name)
+        .filter_map(event_candidate)
+}
+
 /// A configuration with secrets removed: TURN `credential`s, and anything named like a
 /// password or secret, are replaced by `"(hidden)"`. Producers already strip credentials;
 /// this keeps the viewer safe with dumps that did not.

@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use super::{Fields, number, put};
+use crate::analyze::timeline::{Candidate, event_candidates, first_offer_answer};
 use crate::model::{Dump, Event, PeerConnection, Report, SdpType, Timestamp};
 
 /// The connection features of `pc`.
@@ -249,59 +250,22 @@ fn ice_servers(f: &mut Fields, pc: &PeerConnection) {
     }
 }
 
-/// What the candidate features read of a candidate line.
-#[derive(Debug, PartialEq)]
-struct Candidate {
-    typ: String,
-    address: String,
-    protocol: String,
-    tcptype: Option<String>,
-}
-
-/// The type, address, protocol and tcptype of a candidate line.
-fn parse_candidate(line: &str) -> Option<Candidate> {
-    let parts: Vec<&str> = line
-        .trim_start_matches("a=")
-        .trim_start_matches("candidate:")
-        .split_whitespace()
-        .collect();
-    let typ = parts.iter().position(|p| *p == "typ")?;
-    let tcptype = parts
-        .iter()
-        .position(|p| *p == "tcptype")
-        .and_then(|i| parts.get(i + 1))
-        .map(|s| (*s).to_owned());
-    Some(Candidate {
-        typ: (*parts.get(typ + 1)?).to_owned(),
-        address: (*parts.get(4)?).to_owned(),
-        protocol: parts.get(2)?.to_lowercase(),
-        tcptype,
-    })
-}
-
 fn candidates(f: &mut Fields, ev: &[Event]) {
-    let parsed = |name: &str| -> Vec<Candidate> {
-        ev.iter()
-            .filter(|e| e.name == name)
-            .filter_map(|e| e.value.get("candidate").and_then(Value::as_str))
-            .filter_map(parse_candidate)
-            .collect()
-    };
-    let added = parsed("addIceCandidate");
-    let gathered = parsed("icecandidate");
+    let added: Vec<Candidate> = event_candidates(ev, "addIceCandidate").collect();
+    let gathered: Vec<Candidate> = event_candidates(ev, "icecandidate").collect();
     let connectable_tcp = added
         .iter()
-        .any(|c| c.protocol == "tcp" && matches!(c.tcptype.as_deref(), Some("passive" | "so")));
+        .any(|c| c.protocol == "tcp" && matches!(c.tcp_type.as_deref(), Some("passive" | "so")));
     f.insert(
         "addedConnectableIceTcpCandidate".into(),
         Value::Bool(connectable_tcp),
     );
     for (prefix, list) in [("added", &added), ("gathered", &gathered)] {
         let any = |pred: &dyn Fn(&Candidate) -> bool| Value::Bool(list.iter().any(pred));
-        f.insert(format!("{prefix}HostCandidate"), any(&|c| c.typ == "host"));
+        f.insert(format!("{prefix}HostCandidate"), any(&|c| c.kind == "host"));
         f.insert(
             format!("{prefix}MdnsCandidate"),
-            any(&|c| c.typ == "host" && c.address.ends_with(".local")),
+            any(&|c| c.kind == "host" && c.address.ends_with(".local")),
         );
         if prefix == "added" {
             let null = ev
@@ -311,9 +275,12 @@ fn candidates(f: &mut Fields, ev: &[Event]) {
         }
         f.insert(
             format!("{prefix}SrflxCandidate"),
-            any(&|c| c.typ == "srflx"),
+            any(&|c| c.kind == "srflx"),
         );
-        f.insert(format!("{prefix}TurnCandidate"), any(&|c| c.typ == "relay"));
+        f.insert(
+            format!("{prefix}TurnCandidate"),
+            any(&|c| c.kind == "relay"),
+        );
     }
 }
 
@@ -493,16 +460,8 @@ fn description_delay(f: &mut Fields, ev: &[Event], call: &str) {
 
 /// The first offer/answer round trip: local offer applied to the remote answer applied.
 fn signaling_delay(ev: &[Event]) -> Option<Value> {
-    let is = |e: &Event, name: &str, t: &str| {
-        e.name == name && e.value.get("type").and_then(Value::as_str) == Some(t)
-    };
-    let i = ev
-        .iter()
-        .position(|e| is(e, "setLocalDescription", "offer"))?;
-    let answer = ev[i + 1..]
-        .iter()
-        .find(|e| is(e, "setRemoteDescription", "answer"))?;
-    number(answer.time.0 - ev[i].time.0)
+    let (offer, answer) = first_offer_answer(ev)?;
+    number(answer.time.0 - offer.time.0)
 }
 
 /// Whether the stats stop while the connection goes on: the last getStats call is more than
@@ -521,29 +480,4 @@ pub(crate) fn stats_truncated(dump: &Dump, pc: &PeerConnection) -> bool {
         .map(|e| e.time.0)
         .fold(f64::NEG_INFINITY, f64::max);
     cut || last_event - last_poll.0 > 3.0 * interval
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn candidate_lines() {
-        let c =
-            parse_candidate("candidate:1 1 tcp 1518280447 192.0.2.1 9 typ host tcptype passive")
-                .unwrap();
-        assert_eq!(
-            c,
-            Candidate {
-                typ: "host".into(),
-                address: "192.0.2.1".into(),
-                protocol: "tcp".into(),
-                tcptype: Some("passive".into()),
-            }
-        );
-        let c = parse_candidate("a=candidate:2 1 UDP 1 abc.local 5000 typ host").unwrap();
-        assert_eq!(c.address, "abc.local");
-        assert_eq!(c.protocol, "udp");
-        assert!(parse_candidate("garbage").is_none());
-    }
 }

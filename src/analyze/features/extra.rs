@@ -8,6 +8,7 @@ use crate::analyze::compare::percentile;
 use crate::analyze::findings::Stream;
 use crate::analyze::ice::{selected_pair_changes, text_at};
 use crate::analyze::rates::derived_named;
+use crate::analyze::states::{connected_at, ice_restarts};
 use crate::model::{PeerConnection, Report};
 
 /// The names rtcscope adds to rtcstats' features (the distributions end in `P50`, `P95` and
@@ -115,16 +116,7 @@ pub fn track(f: &mut Fields, stream: Option<&Stream<'_>>, r: &Report, inbound: b
 
 /// The extra features of a connection.
 pub fn connection(f: &mut Fields, pc: &PeerConnection) {
-    let connected = pc
-        .events
-        .iter()
-        .find(|e| e.name == "connectionstatechange" && e.value == "connected")
-        .or_else(|| {
-            pc.events
-                .iter()
-                .find(|e| e.name == "iceconnectionstatechange" && e.value == "connected")
-        });
-    if let (Some(created), Some(c)) = (pc.created, connected) {
+    if let (Some(created), Some(c)) = (pc.created, connected_at(pc)) {
         put(f, "setupTime", number(c.time.0 - created.0));
     }
     let changes = selected_pair_changes(&pc.stats);
@@ -132,15 +124,7 @@ pub fn connection(f: &mut Fields, pc: &PeerConnection) {
         "candidatePairSwitches".into(),
         Value::from(changes.len().saturating_sub(1)),
     );
-    let restarts = pc
-        .events
-        .iter()
-        .filter(|e| {
-            (e.name == "createOffer" && e.value.get("iceRestart") == Some(&Value::Bool(true)))
-                || e.name == "restartIce"
-        })
-        .count();
-    f.insert("iceRestarts".into(), Value::from(restarts));
+    f.insert("iceRestarts".into(), Value::from(ice_restarts(pc).len()));
     // The path the connection ended on.
     let Some((t, pair_id, _)) = changes.last() else {
         return;

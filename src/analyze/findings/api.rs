@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use super::{Category, Ctx, Detail, Finding, Severity};
 use crate::analyze::sdp_diff::{diff_descriptions, is_munged, munging_base};
+use crate::analyze::timeline::first_offer_answer;
 
 /// The per-connection API, signaling and data-quality rules.
 pub(super) fn rules(c: &Ctx<'_>, out: &mut Vec<Finding>) {
@@ -89,26 +90,10 @@ fn caps(c: &Ctx<'_>, out: &mut Vec<Finding>) {
 }
 
 fn signaling(c: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let ev = &c.pc.events;
-    let typ = |e: &crate::model::Event| {
-        e.value
-            .get("type")
-            .and_then(|t| t.as_str())
-            .map(str::to_owned)
-    };
-    let Some(i) = ev
-        .iter()
-        .position(|e| e.name == "setLocalDescription" && typ(e).as_deref() == Some("offer"))
-    else {
+    let Some((offer, answer)) = first_offer_answer(&c.pc.events) else {
         return;
     };
-    let Some(answer) = ev[i + 1..]
-        .iter()
-        .find(|e| e.name == "setRemoteDescription" && typ(e).as_deref() == Some("answer"))
-    else {
-        return;
-    };
-    let ms = answer.time.0 - ev[i].time.0;
+    let ms = answer.time.0 - offer.time.0;
     if ms > c.t.signaling_ms {
         let detail = Detail::Took {
             what: "signaling (local offer to remote answer)",
@@ -122,8 +107,8 @@ fn signaling(c: &Ctx<'_>, out: &mut Vec<Finding>) {
                 Category::Signaling,
                 detail,
             )
-            .during(ev[i].time.0, answer.time.0)
-            .event(&ev[i])
+            .during(offer.time.0, answer.time.0)
+            .event(offer)
             .event(answer),
         );
     }
@@ -172,8 +157,8 @@ fn descriptions(c: &Ctx<'_>, out: &mut Vec<Finding>) {
             }
         }
         if let Some(line) = duplicate {
-            let detail = Detail::Device {
-                label: line.to_owned(),
+            let detail = Detail::RepeatedLine {
+                line: line.to_owned(),
             };
             let mut f = c
                 .finding(

@@ -4,6 +4,8 @@ use serde_json::Value;
 
 use super::{Category, Ctx, Detail, Finding, Metric, Severity};
 use crate::analyze::ice::{selected_pair_changes, text_at};
+use crate::analyze::states::{connected_at, ice_restarts};
+use crate::analyze::timeline::{event_candidate, event_candidates};
 use crate::model::Event;
 
 /// The connectivity rules.
@@ -21,11 +23,7 @@ fn first_event<'a>(c: &'a Ctx<'_>, name: &str, value: &str) -> Option<&'a Event>
 }
 
 fn setup(c: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let (Some(created), Some(connected)) = (
-        c.pc.created,
-        first_event(c, "connectionstatechange", "connected")
-            .or_else(|| first_event(c, "iceconnectionstatechange", "connected")),
-    ) else {
+    let (Some(created), Some(connected)) = (c.pc.created, connected_at(c.pc)) else {
         return;
     };
     let ms = connected.time.0 - created.0;
@@ -46,14 +44,7 @@ fn setup(c: &Ctx<'_>, out: &mut Vec<Finding>) {
             .event(connected),
         );
     }
-    let restarts: Vec<&Event> =
-        c.pc.events
-            .iter()
-            .filter(|e| {
-                (e.name == "createOffer" && e.value.get("iceRestart") == Some(&Value::Bool(true)))
-                    || e.name == "restartIce"
-            })
-            .collect();
+    let restarts = ice_restarts(c.pc);
     if let Some(first) = restarts.first() {
         let detail = Detail::Count {
             what: "ICE restart",
@@ -162,11 +153,7 @@ fn gathering(c: &Ctx<'_>, out: &mut Vec<Finding>) {
     };
     for (typ, rule) in [("srflx", "high-stun-delay"), ("relay", "high-turn-delay")] {
         let first = c.pc.events.iter().find(|e| {
-            e.name == "icecandidate"
-                && e.value
-                    .get("candidate")
-                    .and_then(Value::as_str)
-                    .is_some_and(|s| s.contains(&format!(" typ {typ}")))
+            e.name == "icecandidate" && event_candidate(e).is_some_and(|c| c.kind == typ)
         });
         if let Some(e) = first {
             let ms = e.time.0 - start.time.0;
@@ -259,13 +246,7 @@ fn configuration(c: &Ctx<'_>, out: &mut Vec<Finding>) {
                 }
             })
         });
-    let gathered_relay = c.pc.events.iter().any(|e| {
-        e.name == "icecandidate"
-            && e.value
-                .get("candidate")
-                .and_then(Value::as_str)
-                .is_some_and(|s| s.contains(" typ relay"))
-    });
+    let gathered_relay = event_candidates(&c.pc.events, "icecandidate").any(|c| c.kind == "relay");
     let gathered_any = c.pc.events.iter().any(|e| e.name == "icecandidate");
     if turn_configured && gathered_any && !gathered_relay && !policy_relay {
         out.push(c.finding(

@@ -160,8 +160,8 @@ fn encoder_fallback(c: &Ctx<'_>, s: &Stream<'_>, out: &mut Vec<Finding>) {
     let fallback =
         hardware_before.and_then(|i| a.changes[i..].iter().find(|(_, v)| software(&v.as_text())));
     if let Some((t, v)) = fallback {
-        let detail = Detail::Device {
-            label: v.as_text().into_owned(),
+        let detail = Detail::Encoder {
+            implementation: v.as_text().into_owned(),
         };
         out.push(
             c.finding(

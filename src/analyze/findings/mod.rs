@@ -211,6 +211,16 @@ pub enum Detail {
         /// When the first later call succeeded, ms after this failure.
         retry_after_ms: Option<f64>,
     },
+    /// A line repeated within one section of a description.
+    RepeatedLine {
+        /// The line.
+        line: String,
+    },
+    /// The encoder implementation a sender fell back to.
+    Encoder {
+        /// Its name (`libvpx (fallback from: …)`).
+        implementation: String,
+    },
     /// A device of note.
     Device {
         /// Its label.

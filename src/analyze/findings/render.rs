@@ -283,9 +283,11 @@ pub fn message(f: &Finding, origin: f64) -> String {
         Detail::Cap { bits_per_s } => {
             format!("setParameters capped a sender at {}", bits(*bits_per_s))
         }
+        Detail::RepeatedLine { line } => format!("a description repeats the line {line:?}"),
+        Detail::Encoder { implementation } => {
+            format!("the encoder fell back to software ({implementation})")
+        }
         Detail::Device { label } => match f.rule {
-            "duplicated-sdp-lines" => format!("a description repeats the line {label:?}"),
-            "encoder-software-fallback" => format!("the encoder fell back to software ({label})"),
             "usb-device" => format!("a USB device is in use: {label}"),
             "bluetooth-device" => format!("a Bluetooth device is in use: {label}"),
             _ => format!("a virtual device is in use: {label}"),

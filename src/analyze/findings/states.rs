@@ -2,10 +2,9 @@
 //! was doing then), dropped and recovered, or never connected; and connections of one client
 //! that failed together.
 
-use serde_json::Value;
-
 use super::{Category, Ctx, Detail, Finding, Severity};
 use crate::analyze::states::{StateChange, StateMachine, state_history};
+use crate::analyze::timeline::event_candidates;
 use crate::model::{EventKind, PeerConnection};
 
 /// Connections whose failures lie this close together failed of one cause.
@@ -137,23 +136,8 @@ fn failure(
 /// The local candidates gathered, by type and protocol: `host udp` → 5.
 fn candidate_kinds(pc: &PeerConnection) -> Vec<(String, usize)> {
     let mut kinds: Vec<(String, usize)> = Vec::new();
-    for e in pc.events.iter().filter(|e| e.name == "icecandidate") {
-        let Some(line) = e.value.get("candidate").and_then(Value::as_str) else {
-            continue;
-        };
-        let parts: Vec<&str> = line.split_whitespace().collect();
-        let Some(typ) = parts
-            .iter()
-            .position(|p| *p == "typ")
-            .and_then(|i| parts.get(i + 1))
-        else {
-            continue;
-        };
-        let protocol = parts
-            .get(2)
-            .map(|p| p.to_ascii_lowercase())
-            .unwrap_or_default();
-        let key = format!("{typ} {protocol}");
+    for c in event_candidates(&pc.events, "icecandidate") {
+        let key = format!("{} {}", c.kind, c.protocol);
         match kinds.iter_mut().find(|(k, _)| *k == key) {
             Some((_, n)) => *n += 1,
             None => kinds.push((key, 1)),
