@@ -65,7 +65,7 @@ fn check_fails_a_failed_call_with_status_3() {
     // What an engineer needs: when, how long it had been up, and what ICE was doing.
     assert_eq!(
         f["message"],
-        "the connection failed at +15.6 s, 14.2 s after connecting; ICE stayed connected, so DTLS or the remote peer gave up, not the network path"
+        "the connection failed at +15.6 s, 14.2 s after connecting (media last seen arriving at +10.0 s); ICE never reported leaving connected, so look at DTLS and the remote peer (a restarted server, a closed session) before the network path"
     );
     // Said once: no second finding for the same failure.
     let pc0: Vec<&str> = v["findings"]

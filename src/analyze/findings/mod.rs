@@ -110,6 +110,8 @@ pub enum Detail {
         ice_state: Option<String>,
         /// When ICE left `connected` before the failure, epoch ms.
         ice_changed_ms: Option<f64>,
+        /// The last poll at which received media had grown, epoch ms.
+        media_until_ms: Option<f64>,
         /// When it never connected: how long ICE had been checking.
         checking_ms: Option<f64>,
         /// When it never connected: the local candidates gathered, by `type protocol`.

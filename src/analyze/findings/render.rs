@@ -72,6 +72,7 @@ fn failure(f: &Finding, origin: f64) -> String {
         connected_for_ms,
         ice_state,
         ice_changed_ms,
+        media_until_ms,
         checking_ms,
         local_candidates,
         remote_candidates,
@@ -90,10 +91,16 @@ fn failure(f: &Finding, origin: f64) -> String {
     };
     match connected_for_ms {
         Some(up) => {
-            let after = format!("{what} failed{at}, {:.1} s after connecting", up / 1000.0);
+            let media = media_until_ms
+                .map(|t| format!(" (media last seen arriving at {})", rel(t, origin)))
+                .unwrap_or_default();
+            let after = format!(
+                "{what} failed{at}, {:.1} s after connecting{media}",
+                up / 1000.0
+            );
             match (ice_state.as_deref(), ice_changed_ms) {
                 (Some("connected" | "completed"), _) if f.rule != "ice-failed" => format!(
-                    "{after}; ICE stayed connected, so DTLS or the remote peer gave up, not the network path"
+                    "{after}; ICE never reported leaving connected, so look at DTLS and the remote peer (a restarted server, a closed session) before the network path"
                 ),
                 (Some(state), Some(t)) if f.rule != "ice-failed" => format!(
                     "{after}; ICE went {state} at {} first: the network path was lost",

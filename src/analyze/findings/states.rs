@@ -99,6 +99,7 @@ fn failure(
         connected_for_ms: up.map(|u| t - u.time.0),
         ice_state: ice_then.map(|s| s.state.clone()),
         ice_changed_ms: ice_then.filter(|s| !is_up(s)).map(|s| s.time.0),
+        media_until_ms: up.and_then(|_| media_until(c, t)),
         checking_ms: up
             .is_none()
             .then(|| checking.map(|s| t - s.time.0))
@@ -131,6 +132,24 @@ fn failure(
         }
     }
     f
+}
+
+/// The last poll, at or before `t`, at which any received stream's bytes had grown.
+fn media_until(c: &Ctx<'_>, t: f64) -> Option<f64> {
+    c.streams
+        .iter()
+        .filter(|s| s.inbound)
+        .filter_map(|s| {
+            let r = s.report;
+            let bytes = r.dense("bytesReceived")?;
+            (1..bytes.len())
+                .rev()
+                .find(|&k| r.timestamps[k].0 <= t + 1.0 && bytes[k] > bytes[k - 1])
+                .map(|k| r.timestamps[k].0)
+        })
+        .fold(None, |acc: Option<f64>, x| {
+            Some(acc.map_or(x, |a| a.max(x)))
+        })
 }
 
 /// The local candidates gathered, by type and protocol: `host udp` → 5.
