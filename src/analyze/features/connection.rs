@@ -131,9 +131,20 @@ fn failures(f: &mut Fields, ev: &[Event]) {
 }
 
 /// How far the writer's clock runs ahead of the browser's report timestamps, in whole ms:
-/// the first getStats call's time minus the newest report timestamp it returned.
+/// the first getStats call's time minus the `peer-connection` report's timestamp in it (every
+/// call returns one). Large when the page lived through an OS suspend.
 pub(crate) fn clock_skew(pc: &PeerConnection) -> Option<f64> {
     let first = pc.polls.first()?;
+    if let Some(t) = pc
+        .stats
+        .reports
+        .iter()
+        .find(|r| r.report_type == "peer-connection")
+        .and_then(|r| r.timestamps.first())
+    {
+        return Some((first.0 - t.0).round());
+    }
+    // Without one, the newest report at or before the first call.
     let newest = pc
         .stats
         .reports
@@ -145,7 +156,7 @@ pub(crate) fn clock_skew(pc: &PeerConnection) -> Option<f64> {
         })
         .fold(f64::NEG_INFINITY, f64::max);
     let skew = first.0 - newest;
-    (skew < 1000.0).then(|| skew.round())
+    skew.is_finite().then(|| skew.round())
 }
 
 /// The value of non-numeric `name` in force at `t`.
