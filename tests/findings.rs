@@ -3,164 +3,10 @@
 
 mod common;
 
+use common::call::{Call, T0, fires, rules};
 use common::{load, shared};
-use rtcscope::analyze::findings::{Finding, Severity, Thresholds, Verdict, findings};
-use rtcscope::decode::decode_text;
-use serde_json::{Value, json};
-
-/// Edits the report set of one poll.
-type Edit = Box<dyn Fn(usize, &mut serde_json::Map<String, Value>)>;
-
-/// A call written as Chrome writes its rtcstats download (full reports, plain names): one
-/// connection, polled every second for `polls` seconds.
-struct Call {
-    events: Vec<(f64, String, Value)>,
-    polls: usize,
-    /// Changes the report set of poll `k` (at `k` seconds).
-    stats: Edit,
-}
-
-const T0: f64 = 1_700_000_000_000.0;
-
-impl Call {
-    fn healthy(polls: usize) -> Call {
-        let ev = |t: f64, name: &str, v: Value| (t, name.to_owned(), v);
-        Call {
-            events: vec![
-                ev(
-                    0.0,
-                    "create",
-                    json!({"iceServers": [{"urls": "stun:stun.example.org"}]}),
-                ),
-                ev(
-                    10.0,
-                    "setLocalDescription",
-                    json!({"type": "offer", "sdp": "v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\n"}),
-                ),
-                ev(
-                    60.0,
-                    "setRemoteDescription",
-                    json!({"type": "answer", "sdp": "v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\n"}),
-                ),
-                ev(70.0, "onicegatheringstatechange", json!("gathering")),
-                ev(80.0, "oniceconnectionstatechange", json!("checking")),
-                ev(90.0, "onconnectionstatechange", json!("connecting")),
-                ev(150.0, "oniceconnectionstatechange", json!("connected")),
-                ev(160.0, "onconnectionstatechange", json!("connected")),
-            ],
-            polls,
-            stats: Box::new(|_, _| {}),
-        }
-    }
-
-    fn with(mut self, f: impl Fn(usize, &mut serde_json::Map<String, Value>) + 'static) -> Self {
-        let before = std::mem::replace(&mut self.stats, Box::new(|_, _| {}));
-        self.stats = Box::new(move |k, m| {
-            before(k, m);
-            f(k, m);
-        });
-        self
-    }
-
-    fn event(mut self, t: f64, name: &str, v: Value) -> Self {
-        self.events.push((t, name.to_owned(), v));
-        self
-    }
-
-    /// The reports of a healthy audio+video call at poll `k`.
-    fn base(k: usize) -> serde_json::Map<String, Value> {
-        let t = T0 + 1000.0 * k as f64;
-        let k = k as f64;
-        let mut m = serde_json::Map::new();
-        let mut put = |id: &str, v: Value| {
-            let mut v = v;
-            v["timestamp"] = json!(t);
-            m.insert(id.to_owned(), v);
-        };
-        put(
-            "T",
-            json!({"type": "transport", "selectedCandidatePairId": "CP", "bytesSent": 100_000.0 * k, "bytesReceived": 100_000.0 * k, "tlsVersion": "FEFD", "dtlsRole": "client"}),
-        );
-        put(
-            "CP",
-            json!({"type": "candidate-pair", "transportId": "T", "localCandidateId": "L", "remoteCandidateId": "R", "currentRoundTripTime": 0.02, "availableOutgoingBitrate": 1_500_000, "bytesSent": 100_000.0 * k, "bytesReceived": 100_000.0 * k, "totalRoundTripTime": 0.02 * k, "responsesReceived": k}),
-        );
-        put(
-            "L",
-            json!({"type": "local-candidate", "candidateType": "host", "protocol": "udp", "address": "192.0.2.1", "priority": 2_122_260_223u64}),
-        );
-        put(
-            "R",
-            json!({"type": "remote-candidate", "candidateType": "host", "protocol": "udp", "address": "192.0.2.2"}),
-        );
-        put("CA", json!({"type": "codec", "mimeType": "audio/opus"}));
-        put("CV", json!({"type": "codec", "mimeType": "video/VP8"}));
-        put(
-            "IA",
-            json!({"type": "inbound-rtp", "kind": "audio", "ssrc": 1, "codecId": "CA", "packetsReceived": 50.0 * k, "packetsLost": 0, "bytesReceived": 4000.0 * k, "jitter": 0.005, "concealedSamples": 10, "totalSamplesReceived": 48_000.0 * k}),
-        );
-        put(
-            "IV",
-            json!({"type": "inbound-rtp", "kind": "video", "ssrc": 2, "codecId": "CV", "packetsReceived": 100.0 * k, "packetsLost": 0, "bytesReceived": 60_000.0 * k, "jitter": 0.01, "framesDecoded": 30.0 * k, "totalDecodeTime": 0.15 * k, "freezeCount": 0, "frameHeight": 720, "framesPerSecond": 30}),
-        );
-        put(
-            "OV",
-            json!({"type": "outbound-rtp", "kind": "video", "ssrc": 3, "codecId": "CV", "packetsSent": 100.0 * k, "bytesSent": 60_000.0 * k, "framesEncoded": 30.0 * k, "totalEncodeTime": 0.15 * k, "frameHeight": 720, "framesPerSecond": 30, "encoderImplementation": "libvpx", "qualityLimitationReason": "none", "qualityLimitationDurations": {"none": k, "bandwidth": 0, "cpu": 0, "other": 0}}),
-        );
-        put(
-            "RIV",
-            json!({"type": "remote-inbound-rtp", "kind": "video", "ssrc": 3, "localId": "OV", "roundTripTime": 0.02, "fractionLost": 0, "jitter": 0.004}),
-        );
-        m
-    }
-
-    fn dump(&self) -> rtcscope::model::Dump {
-        let mut lines = vec![
-            "RTCStatsDump".to_owned(),
-            json!({"fileFormat": 3, "userAgent": "Chrome/140"}).to_string(),
-        ];
-        let mut all: Vec<(f64, Value)> = self
-            .events
-            .iter()
-            .map(|(t, name, v)| (*t, json!([name, "PC_0", v])))
-            .collect();
-        for k in 0..self.polls {
-            let mut m = Call::base(k);
-            (self.stats)(k, &mut m);
-            all.push((
-                1000.0 * k as f64 + 500.0,
-                json!(["getStats", "PC_0", Value::Object(m)]),
-            ));
-        }
-        all.sort_by(|a, b| a.0.total_cmp(&b.0));
-        // The first delta is the absolute time.
-        let mut clock = 0.0;
-        for (t, mut v) in all {
-            let at = T0 - 500.0 + t;
-            v.as_array_mut().unwrap().push(json!(at - clock));
-            clock = at;
-            lines.push(v.to_string());
-        }
-        decode_text(lines.join("\n").as_bytes()).unwrap()
-    }
-
-    fn findings(&self) -> Vec<Finding> {
-        findings(&self.dump(), &Thresholds::default())
-    }
-}
-
-fn rules(found: &[Finding]) -> Vec<&'static str> {
-    found.iter().map(|f| f.rule).collect()
-}
-
-fn fires(call: Call, rule: &str) -> Finding {
-    let found = call.findings();
-    found
-        .iter()
-        .find(|f| f.rule == rule)
-        .cloned()
-        .unwrap_or_else(|| panic!("{rule} did not fire; got {:?}", rules(&found)))
-}
+use rtcscope::analyze::findings::{Severity, Thresholds, Verdict, findings};
+use serde_json::json;
 
 #[test]
 fn a_healthy_call_has_no_findings() {
@@ -210,7 +56,7 @@ fn connectivity_rules() {
     );
     never_up
         .events
-        .retain(|(_, n, v)| !(n.ends_with("statechange") && v == "connected"));
+        .retain(|(_, _, n, v)| !(n.ends_with("statechange") && v == "connected"));
     let found = never_up
         .event(15_080.0, "onconnectionstatechange", json!("failed"))
         .findings();
@@ -236,11 +82,11 @@ fn connectivity_rules() {
     let mut never = Call::healthy(5);
     never
         .events
-        .retain(|(_, n, v)| !(n.ends_with("statechange") && v == "connected"));
+        .retain(|(_, _, n, v)| !(n.ends_with("statechange") && v == "connected"));
     fires(never, "never-connected");
     let mut slow = Call::healthy(10);
     slow.events
-        .retain(|(_, n, v)| !(n == "onconnectionstatechange" && v == "connected"));
+        .retain(|(_, _, n, v)| !(n == "onconnectionstatechange" && v == "connected"));
     let f = fires(
         slow.event(5000.0, "onconnectionstatechange", json!("connected")),
         "slow-setup",
@@ -265,7 +111,7 @@ fn connectivity_rules() {
     let f = fires(relayed(), "relay-over-tcp");
     assert_eq!(f.severity, Severity::Warning);
     let mut turn = Call::healthy(5);
-    turn.events[0].2 = json!({"iceServers": [{"urls": ["turn:turn.example.org?transport=udp"]}]});
+    turn.events[0].3 = json!({"iceServers": [{"urls": ["turn:turn.example.org?transport=udp"]}]});
     fires(
         turn.event(
             75.0,
@@ -407,7 +253,8 @@ fn api_rules() {
         "setRemoteDescription failed: InvalidAccessError: bad SDP at +0.0 s"
     );
     let mut slow = Call::healthy(5);
-    slow.events.retain(|(_, n, _)| n != "setRemoteDescription");
+    slow.events
+        .retain(|(_, _, n, _)| n != "setRemoteDescription");
     fires(
         slow.event(
             2500.0,

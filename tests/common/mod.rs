@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod call;
+
 use std::fs::File;
 use std::path::{Path, PathBuf};
 

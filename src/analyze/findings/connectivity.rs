@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::{Category, Ctx, Detail, Finding, Metric, Severity};
+use super::{Category, Ctx, Detail, Finding, Severity};
 use crate::analyze::ice::{selected_pair_changes, text_at};
 use crate::analyze::states::{connected_at, ice_restarts};
 use crate::analyze::timeline::{event_candidate, event_candidates};
@@ -151,17 +151,28 @@ fn gathering(c: &Ctx<'_>, out: &mut Vec<Finding>) {
     let Some(start) = first_event(c, "icegatheringstatechange", "gathering") else {
         return;
     };
-    for (typ, rule) in [("srflx", "high-stun-delay"), ("relay", "high-turn-delay")] {
+    for (typ, rule, what) in [
+        (
+            "srflx",
+            "high-stun-delay",
+            "first server-reflexive candidate after gathering started",
+        ),
+        (
+            "relay",
+            "high-turn-delay",
+            "first relay candidate after gathering started",
+        ),
+    ] {
         let first = c.pc.events.iter().find(|e| {
             e.name == "icecandidate" && event_candidate(e).is_some_and(|c| c.kind == typ)
         });
         if let Some(e) = first {
             let ms = e.time.0 - start.time.0;
             if ms > c.t.gathering_delay_ms {
-                let detail = Detail::Average {
-                    metric: Metric::GatheringDelay,
-                    value: ms,
-                    limit: c.t.gathering_delay_ms,
+                let detail = Detail::Took {
+                    what,
+                    ms,
+                    limit_ms: c.t.gathering_delay_ms,
                 };
                 out.push(
                     c.finding(rule, Severity::Warning, Category::Connectivity, detail)

@@ -281,8 +281,6 @@ pub enum Metric {
     EncodeTime,
     /// Concealed audio samples, %.
     Concealment,
-    /// Delay from the start of ICE gathering, ms.
-    GatheringDelay,
 }
 
 impl Metric {
@@ -290,11 +288,9 @@ impl Metric {
     pub fn unit(self) -> &'static str {
         match self {
             Metric::PacketLoss | Metric::Concealment => "%",
-            Metric::Jitter
-            | Metric::RoundTripTime
-            | Metric::DecodeTime
-            | Metric::EncodeTime
-            | Metric::GatheringDelay => "ms",
+            Metric::Jitter | Metric::RoundTripTime | Metric::DecodeTime | Metric::EncodeTime => {
+                "ms"
+            }
             Metric::FrameHeight => "px",
             Metric::FrameRate => "fps",
             Metric::AvailableBitrate | Metric::TargetBitrate => "bits/s",

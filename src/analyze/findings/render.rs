@@ -61,7 +61,6 @@ fn metric_name(m: Metric) -> &'static str {
         Metric::DecodeTime => "decode time per frame",
         Metric::EncodeTime => "encode time per frame",
         Metric::Concealment => "concealed audio",
-        Metric::GatheringDelay => "first candidate after gathering started",
     }
 }
 
@@ -256,7 +255,7 @@ pub fn message(f: &Finding, origin: f64) -> String {
                 .unwrap_or_default();
             match (f.rule, protocol.as_deref()) {
                 ("relay-over-tcp" | "relay-over-tls", Some(p)) => format!(
-                    "the TURN leg runs over {}: lost packets are resent in order, so loss becomes delay",
+                    "the TURN leg runs over {}{u}: lost packets are resent in order, so loss becomes delay",
                     if p == "tls" { "TLS (TCP)" } else { "TCP" }
                 ),
                 (_, Some(p)) => format!("media went through a TURN relay, {p} to the server{u}"),
