@@ -48,8 +48,11 @@ fn diff(path: &str, expected: &Value, ours: &Value, out: &mut Vec<String>) {
 /// and the test fails if one starts to match (so the list cannot go stale) or another field
 /// breaks.
 const KNOWN: [&str; 1] = [
-    // rtcstats reports 0.00045 and 0.0005 where the dump's selected pair holds
-    // totalRoundTripTime / responsesReceived = 0.002 / 5 and 0.001 / 1 at the end.
+    // rtcstats reports 0.00045000000000000004 (PC_0) and 0.0005 (PC_1). At the last poll both
+    // connections' selected pairs (after the ICE restart) hold totalRoundTripTime /
+    // responsesReceived = 0.002 / 5 = 0.0004, which is ours. PC_1's 0.0005 is its pre-restart
+    // pair's final 0.007 / 14; PC_0's value is no ratio of any pair at any poll, nor of any two
+    // numbers in the file, so it cannot be derived from the dump.
     "averageStunRoundTripTime",
 ];
 
@@ -240,4 +243,61 @@ fn extra_features_of_the_recorded_call() {
     let inbound = &pc["tracks"][3];
     assert_eq!(inbound["direction"], "inbound");
     assert!(inbound["jitterMsP95"].as_f64().unwrap() < 50.0);
+}
+
+/// rtcstats' `<kind>Ended` / `<kind>ShortDuration` and the PSNR sums, on a hand-made call
+/// (no fixture has them).
+#[test]
+fn ended_tracks_and_psnr() {
+    use common::call::Call;
+    use serde_json::json;
+    let call = Call::healthy(10)
+        .client_event(
+            -3000.0,
+            "navigator.mediaDevices.getUserMedia",
+            json!({"audio": true, "video": true}),
+        )
+        .client_event(
+            -2900.0,
+            "navigator.mediaDevices.getUserMediaOnSuccess",
+            json!({"id": "s1", "tracks": [
+                {"id": "a1", "kind": "audio", "label": "Mic"},
+                {"id": "v1", "kind": "video", "label": "Cam"},
+            ]}),
+        )
+        // The microphone ends 0.5 s after it was obtained, the camera 8 s after.
+        .client_event(-2400.0, "MediaStreamTrack.onended", json!("a1"))
+        .client_event(5100.0, "MediaStreamTrack.onended", json!("v1"))
+        // An id no request obtained says nothing.
+        .client_event(5200.0, "MediaStreamTrack.onended", json!("x9"))
+        .with(|k, m| {
+            let k = k as f64;
+            m["OV"]["psnrMeasurements"] = json!(3.0 * k);
+            m["OV"]["psnrSum"] = json!({"y": 40.0 * k, "u": 45.0 * k, "v": 46.0 * k});
+        });
+    let f = rtcscope::analyze::features::extract(&call.dump()).to_json();
+    assert_eq!(f["audioEnded"], json!(true));
+    assert_eq!(f["audioShortDuration"], json!(true));
+    assert_eq!(f["videoEnded"], json!(true));
+    assert!(f.get("videoShortDuration").is_none(), "{f}");
+    let tracks = f["peerConnections"][0]["tracks"].as_array().unwrap();
+    let out = tracks
+        .iter()
+        .find(|t| t["direction"] == "outbound" && t["kind"] == "video")
+        .expect("the outbound video track");
+    let num = |k: &str| out[k].as_f64().unwrap_or_else(|| panic!("{k}: {out}"));
+    assert_eq!(num("psnrMeasurements"), 27.0);
+    assert_eq!(num("psnrSumY"), 360.0);
+    assert_eq!(num("psnrSumU"), 405.0);
+    assert_eq!(num("psnrSumV"), 414.0);
+    // Without the count, the sums are left out.
+    let bare = Call::healthy(5).with(|_, m| m["OV"]["psnrSum"] = json!({"y": 1.0}));
+    let f = rtcscope::analyze::features::extract(&bare.dump()).to_json();
+    let out = &f["peerConnections"][0]["tracks"];
+    assert!(
+        out.as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t.get("psnrSumY").is_none())
+    );
 }

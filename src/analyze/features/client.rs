@@ -46,6 +46,7 @@ pub fn features(dump: &Dump) -> Fields {
         "GetDisplayMedia",
     );
     media(&mut f, dump, MediaRequestKind::GetUserMedia, "GetUserMedia");
+    ended_tracks(&mut f, dump);
     if first.is_finite() {
         put(&mut f, "startTime", number(first));
     }
@@ -101,6 +102,37 @@ fn media(f: &mut Fields, dump: &Dump, kind: MediaRequestKind, name: &str) {
         .filter(|r| matches!(r.outcome, MediaOutcome::Success { .. }))
         .count();
     f.insert(format!("{lower}SuccessCount"), Value::from(successes));
+}
+
+/// `<kind>Ended` and `<kind>ShortDuration`: getUserMedia tracks that fired `ended`, and those
+/// that did so within a second of being obtained (a device that failed right away). Both are
+/// left out rather than `false`, as rtcstats does.
+fn ended_tracks(f: &mut Fields, dump: &Dump) {
+    for e in dump
+        .client_events
+        .iter()
+        .filter(|e| e.name == "MediaStreamTrack.onended")
+    {
+        let Some(id) = e.value.as_str() else {
+            continue;
+        };
+        let obtained = dump
+            .get_user_media
+            .iter()
+            .filter(|r| r.kind == MediaRequestKind::GetUserMedia)
+            .find_map(|r| match &r.outcome {
+                MediaOutcome::Success { time, tracks } => {
+                    tracks.iter().find(|t| t.id == id).map(|t| (t, *time))
+                }
+                _ => None,
+            });
+        if let Some((track, at)) = obtained {
+            f.insert(format!("{}Ended", track.kind), Value::Bool(true));
+            if e.time.0 - at.0 < 1000.0 {
+                f.insert(format!("{}ShortDuration", track.kind), Value::Bool(true));
+            }
+        }
+    }
 }
 
 /// The operating system: `userAgentData.platform`, else read from the user agent.

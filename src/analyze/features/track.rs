@@ -434,6 +434,22 @@ fn outbound_video(f: &mut Fields, r: &Report, at: Timestamp) {
     ] {
         put(f, n, last(r, n, at));
     }
+    // The per-plane sums only mean something next to their count.
+    let measurements = last(r, "psnrMeasurements", at);
+    if measurements.is_some()
+        && let Some(sums) = r
+            .last_text("psnrSum")
+            .and_then(|v| serde_json::from_str::<Value>(&v.as_text()).ok())
+    {
+        for (name, plane) in [("psnrSumY", "y"), ("psnrSumU", "u"), ("psnrSumV", "v")] {
+            put(
+                f,
+                name,
+                sums.get(plane).and_then(Value::as_f64).and_then(number),
+            );
+        }
+    }
+    put(f, "psnrMeasurements", measurements);
 }
 
 fn jitter_buffer(f: &mut Fields, r: &Report, at: Timestamp) {
