@@ -178,3 +178,39 @@ fn inspect_json_carries_verdicts() {
     assert_eq!(pc0["verdict"], "bad");
     assert!(pc0["findings"]["error"].as_u64().unwrap() >= 1);
 }
+
+/// Each connection and track has its verdict: on the recorded call the sender whose
+/// resolution fell is degraded, the other tracks are good, and the text says the same.
+#[test]
+fn check_gives_each_track_its_verdict() {
+    let ok = path(bundled("rtcstats-v3_loopback_30s.jsonl.br"));
+    let out = rtcscope(&["check", &ok, "--json"]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let pc0 = v["connections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["pc"] == "PC_0")
+        .unwrap();
+    assert_eq!(pc0["verdict"], "degraded");
+    assert_eq!(pc0["counts"]["warning"], 1);
+    let tracks = pc0["tracks"].as_array().unwrap();
+    assert_eq!(tracks.len(), 5);
+    let degraded: Vec<&str> = tracks
+        .iter()
+        .filter(|t| t["verdict"] == "degraded")
+        .map(|t| t["track"].as_str().unwrap())
+        .collect();
+    assert_eq!(degraded, ["outbound video ssrc 2276374674"]);
+    assert!(
+        tracks
+            .iter()
+            .filter(|t| t["track"] != degraded[0])
+            .all(|t| t["verdict"] == "good")
+    );
+    let text = String::from_utf8(rtcscope(&["check", &ok]).stdout).unwrap();
+    assert!(
+        text.contains("outbound video ssrc 2276374674 degraded"),
+        "{text}"
+    );
+}

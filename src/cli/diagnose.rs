@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::{Failure, RemoteArgs, load, shown};
 use crate::analyze::features::{Features, extract};
 use crate::analyze::findings::{
-    Evidence, Finding, Preset, Severity, Thresholds, Verdict, connection_verdict, findings,
+    ConnectionVerdict, Evidence, Finding, Preset, Severity, Thresholds, Verdict, findings, verdicts,
 };
 use crate::model::Dump;
 
@@ -99,6 +99,8 @@ struct Checked<'a> {
     source: String,
     verdict: Verdict,
     findings: Vec<JsonFinding<'a>>,
+    /// Each connection's verdict and counts, with its tracks'.
+    connections: Vec<ConnectionVerdict>,
 }
 
 /// The one time every finding of a dump is measured from: the first connection's creation
@@ -155,6 +157,7 @@ pub fn check(args: CheckArgs, remote: &RemoteArgs) -> Result<(String, bool), Fai
             .map(|(source, dump, found)| Checked {
                 source: source.clone(),
                 verdict: Verdict::of(found),
+                connections: verdicts(dump, found).connections,
                 findings: found
                     .iter()
                     .map(|f| JsonFinding {
@@ -279,14 +282,21 @@ fn human(results: &[(String, Dump, Vec<Finding>)]) -> String {
             row(&mut out, "  ", f, origin);
         }
         let features = extract(dump);
+        let verdicts = verdicts(dump, found);
         for c in &features.connections {
             let id = c.id.as_str();
-            let _ = writeln!(
-                out,
-                "  {id}: {} ({})",
-                connection_verdict(found, id).name(),
-                context(dump, c)
-            );
+            let Some(v) = verdicts.connections.iter().find(|v| v.pc == id) else {
+                continue;
+            };
+            let _ = writeln!(out, "  {id}: {} ({})", v.verdict.name(), context(dump, c));
+            if !v.tracks.is_empty() {
+                let tracks: Vec<String> = v
+                    .tracks
+                    .iter()
+                    .map(|t| format!("{} {}", t.track, t.verdict.name()))
+                    .collect();
+                let _ = writeln!(out, "    tracks: {}", tracks.join(", "));
+            }
             for f in found.iter().filter(|f| f.pc.as_deref() == Some(id)) {
                 row(&mut out, "    ", f, origin);
             }

@@ -12,12 +12,14 @@ mod network;
 mod render;
 mod states;
 mod thresholds;
+mod verdict;
 
 use rayon::prelude::*;
 use serde::Serialize;
 
 pub use metrics::{Measure, Stream, streams};
 pub use thresholds::{Preset, RulesError, Thresholds};
+pub use verdict::{ConnectionVerdict, Counts, TrackVerdict, Verdicts, verdicts};
 
 use crate::model::{Dump, PeerConnection};
 
