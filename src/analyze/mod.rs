@@ -1,6 +1,7 @@
 //! Pure analysis of a decoded [`crate::model::Dump`]: state lanes and summaries (derived rates,
 //! SDP diffs and ICE grids live here too as they arrive).
 
+pub mod analysis;
 pub mod charts;
 pub mod compare;
 pub mod features;

@@ -103,25 +103,9 @@ struct Checked<'a> {
     connections: Vec<ConnectionVerdict>,
 }
 
-/// The one time every finding of a dump is measured from: the first connection's creation
-/// (the call starts there), else the dump's first event.
+/// The one time every finding of a dump is measured from (`f64::MAX` for an empty dump).
 fn origin(dump: &Dump) -> f64 {
-    let created = dump
-        .peer_connections
-        .iter()
-        .filter_map(|p| p.created.map(|t| t.0))
-        .filter(|t| t.is_finite())
-        .fold(f64::INFINITY, f64::min);
-    if created.is_finite() {
-        return created;
-    }
-    dump.client_events
-        .iter()
-        .map(|e| e.time.0)
-        .chain(dump.get_user_media.iter().map(|r| r.time.0))
-        .filter(|t| t.is_finite())
-        .fold(f64::INFINITY, f64::min)
-        .min(f64::MAX)
+    crate::analyze::analysis::origin(dump).unwrap_or(f64::MAX)
 }
 
 /// `rtcscope check`: the findings of each source; `Ok(true)` when one is at or above

@@ -62,6 +62,14 @@ pub fn extract(dump: &Dump) -> Features {
     }
 }
 
+/// rtcscope's per-stream distributions (`bitrateP50`, `jitterMsP95`, …) of one RTP stream, as
+/// the track features carry them.
+pub fn stream_numbers(stream: &crate::analyze::findings::Stream<'_>) -> Fields {
+    let mut f = Fields::new();
+    extra::track(&mut f, Some(stream), stream.report, stream.inbound);
+    f
+}
+
 /// `statsTruncated` and `clockSkew` of one connection, for the data-quality rules.
 pub fn data_quality(dump: &Dump, pc: &crate::model::PeerConnection) -> (bool, Option<f64>) {
     (
