@@ -13,7 +13,7 @@ use egui::{Event, RawInput, Rect, pos2, vec2};
 use rtcscope::model::{
     Dump, PeerConnection, PeerConnectionId, Report, ReportId, Series, Stats, Timestamp,
 };
-use rtcscope::ui::app::OpenDump;
+use rtcscope::ui::state::{DumpId, OpenDump};
 use rtcscope::ui::views::stats::{StatsState, show};
 
 fn dump(points: usize) -> OpenDump {
@@ -54,6 +54,7 @@ fn dump(points: usize) -> OpenDump {
         polls: Vec::new(),
     };
     OpenDump::new(
+        DumpId(1),
         format!("bench-{points}"),
         "bench".into(),
         Dump {
@@ -92,7 +93,8 @@ fn frames(open: &OpenDump, height: f32, zoom: bool) -> f64 {
         }
         let start = Instant::now();
         let output = ctx.run_ui(input, |ui| {
-            egui::CentralPanel::default().show(ui, |ui| show(ui, open, 0, &mut state, &saver));
+            egui::CentralPanel::default()
+                .show(ui, |ui| show(ui, open, 0, &mut state, &saver, None));
         });
         let primitives = ctx.tessellate(output.shapes, output.pixels_per_point);
         std::hint::black_box(primitives);

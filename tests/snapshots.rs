@@ -36,8 +36,9 @@ fn open_tab(h: &mut Harness<'_, RtcscopeApp>, tab: &str) {
 #[test]
 fn main_views_of_the_recorded_call() {
     let mut h = loaded("webrtc_internals_dump_v3_loopback_30s.gz");
-    h.snapshot("overview");
+    h.snapshot("summary");
     for (tab, name) in [
+        ("Overview", "overview"),
         ("Timeline", "timeline"),
         ("Stats", "stats"),
         ("SDP", "sdp"),

@@ -42,8 +42,11 @@ fn opens_a_dump_from_the_command_line_and_shows_its_connections() {
     h.get_by_label_contains("8-1  connected");
     h.get_by_label_contains("8-2  connected");
     h.get_by_label_contains("3 media requests, 0 failed");
-    // The first connection is selected, on the overview.
+    // The first connection is selected, on its summary.
     h.get_by_label("Peer connection 8-1");
+    h.get_by_label_contains("setup ");
+    h.get_by_role_and_label(Role::Button, "Overview").click();
+    h.run_steps(2);
     h.get_by_label("States");
     h.get_by_label("RTCConfiguration");
     h.get_by_label_contains("HeadlessChrome/156");

@@ -1,12 +1,13 @@
-//! The viewer's state and frame loop. Views live in [`super::views`], one file each; this
-//! file owns what they share (open dumps, selection, tabs) and the commands that change it.
+//! The viewer's frame loop. Views live in [`super::views`], one file each, and what they
+//! share in [`super::state`]; views send [`Command`]s and this file applies them after the
+//! frame.
 
 use std::sync::mpsc::{Receiver, channel};
 
 use super::loader::Loader;
 use super::remote::{Browser, RemoteSettings};
+pub use super::state::{AppState, Command, DumpId, OpenDump, Tab, shown_source};
 use super::views;
-use crate::model::Dump;
 use crate::source::remote::RemoteOptions;
 use crate::source::{Source, human_bytes};
 
@@ -16,133 +17,6 @@ const MAX_RECENT: usize = 12;
 const RECENT_KEY: &str = "recent_files";
 /// Storage key of the remote connection settings.
 const REMOTE_KEY: &str = "remote_settings";
-
-/// A decoded dump that is open in the window.
-pub struct OpenDump {
-    /// The source as the user named it.
-    pub source: String,
-    /// A short name for lists (the file name).
-    pub name: String,
-    /// The decoded dump.
-    pub dump: Dump,
-    /// Per connection, per report: the time beyond which samples are not joined
-    /// ([`crate::analyze::plots::gap_ms`]), computed once when the dump arrives.
-    gaps: Vec<Vec<f64>>,
-}
-
-impl OpenDump {
-    /// A dump ready for the views.
-    pub fn new(source: String, name: String, dump: Dump) -> Self {
-        let gaps = dump
-            .peer_connections
-            .iter()
-            .map(|pc| {
-                pc.stats
-                    .reports
-                    .iter()
-                    .map(|r| crate::analyze::plots::gap_ms(&r.timestamps))
-                    .collect()
-            })
-            .collect();
-        OpenDump {
-            source,
-            name,
-            dump,
-            gaps,
-        }
-    }
-
-    /// The gap threshold of report `report` of connection `pc`.
-    pub fn gap_ms(&self, pc: usize, report: usize) -> f64 {
-        self.gaps
-            .get(pc)
-            .and_then(|g| g.get(report))
-            .copied()
-            .unwrap_or(crate::analyze::plots::DEFAULT_GAP_MS)
-    }
-}
-
-/// The views of a peer connection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tab {
-    /// Client, configuration and state lanes.
-    Overview,
-    /// Every API call and event.
-    Timeline,
-    /// A plot for every numeric stat.
-    Stats,
-    /// The ICE candidate grid.
-    Ice,
-    /// Session descriptions and their differences.
-    Sdp,
-    /// getUserMedia / getDisplayMedia requests of the dump.
-    Media,
-    /// Two connections side by side.
-    Compare,
-}
-
-impl Tab {
-    /// Every tab, in display order.
-    pub const ALL: [Tab; 6] = [
-        Tab::Overview,
-        Tab::Timeline,
-        Tab::Stats,
-        Tab::Sdp,
-        Tab::Ice,
-        Tab::Media,
-    ];
-
-    /// The tab's title.
-    pub fn title(self) -> &'static str {
-        match self {
-            Tab::Overview => "Overview",
-            Tab::Timeline => "Timeline",
-            Tab::Stats => "Stats",
-            Tab::Ice => "ICE",
-            Tab::Sdp => "SDP",
-            Tab::Media => "getUserMedia",
-            Tab::Compare => "Comparison",
-        }
-    }
-}
-
-/// What the views share.
-pub struct AppState {
-    /// Open dumps, in the order they were opened.
-    pub dumps: Vec<OpenDump>,
-    /// Sources that could not be opened, with why.
-    pub errors: Vec<String>,
-    /// The selected dump and, within it, peer connection.
-    pub selected: Option<(usize, Option<usize>)>,
-    /// The selected view.
-    pub tab: Tab,
-    /// Recently opened files, most recent first.
-    pub recent: Vec<String>,
-    /// Timeline filter and expanded row.
-    pub timeline: views::timeline::TimelineState,
-    /// Stats search, toggles and zoom.
-    pub stats: views::stats::StatsState,
-    /// The moment the ICE grid shows.
-    pub ice: views::ice::IceState,
-    /// The selected and compared descriptions.
-    pub sdp: views::sdp::SdpState,
-    /// Whether the warnings window is open.
-    pub show_warnings: bool,
-    /// Two connections being compared.
-    pub compare: Option<views::compare::CompareState>,
-    /// Background saves (PNG, CSV) and their last outcome.
-    pub saver: super::save::Saver,
-    /// The two sources to compare once both are loaded (`rtcscope A B`), in that order.
-    pub compare_on_load: Option<(String, String)>,
-    /// A file dropped on the comparison: once loaded, it becomes B.
-    pub compare_b_on_load: Option<String>,
-    /// Remote options from the command line (timeouts, CA bundle, cache).
-    pub remote_base: RemoteOptions,
-    /// Profile, region and endpoint as chosen in the window (persisted).
-    pub remote: RemoteSettings,
-    /// The "Open from S3 / URL" window.
-    pub browser: Browser,
-}
 
 /// The eframe application.
 pub struct RtcscopeApp {
@@ -183,7 +57,7 @@ impl RtcscopeApp {
                 dumps: Vec::new(),
                 errors: Vec::new(),
                 selected: None,
-                tab: Tab::Overview,
+                tab: Tab::Summary,
                 recent,
                 timeline: Default::default(),
                 stats: Default::default(),
@@ -200,6 +74,10 @@ impl RtcscopeApp {
                     [a, b] => Some((a.clone(), b.clone())),
                     _ => None,
                 },
+                sidebar: Default::default(),
+                commands: Vec::new(),
+                next_id: 1,
+                focus: None,
             },
             loader: Loader::default(),
             dialog: None,
@@ -242,21 +120,23 @@ impl RtcscopeApp {
     fn collect_loads(&mut self) {
         for done in self.loader.poll() {
             match done.result {
-                Ok(dump) => {
+                Ok(loaded) => {
                     self.remember(&done.source);
                     let name = Source::parse(&done.source)
                         .map_or_else(|_| done.source.clone(), |s| s.file_name());
-                    self.state
-                        .dumps
-                        .push(OpenDump::new(done.source, name, dump));
+                    let id = DumpId(self.state.next_id);
+                    self.state.next_id += 1;
+                    let has_pc = !loaded.dump.peer_connections.is_empty();
+                    self.state.dumps.push(OpenDump {
+                        id,
+                        source: done.source,
+                        name,
+                        dump: loaded.dump,
+                        analysis: loaded.analysis,
+                    });
                     if self.state.selected.is_none() {
-                        let d = self.state.dumps.len() - 1;
-                        let first_pc =
-                            (!self.state.dumps[d].dump.peer_connections.is_empty()).then_some(0);
-                        self.state.selected = Some((d, first_pc));
-                        if first_pc.is_none() {
-                            self.state.tab = Tab::Media;
-                        }
+                        self.state.selected = Some((id, has_pc.then_some(0)));
+                        self.state.tab = if has_pc { Tab::Summary } else { Tab::Media };
                     }
                 }
                 Err(e) => self.state.errors.push(e),
@@ -266,16 +146,18 @@ impl RtcscopeApp {
 
     /// With two sources on the command line, the comparison opens once both have loaded.
     fn maybe_compare(&mut self) {
-        if let Some(src) = self.state.compare_b_on_load.clone()
-            && let Some(d) = self
-                .state
-                .dumps
+        let find = |dumps: &[OpenDump], src: &str| {
+            dumps
                 .iter()
-                .position(|d| d.source == src && !d.dump.peer_connections.is_empty())
+                .find(|d| d.source == src && !d.dump.peer_connections.is_empty())
+                .map(|d| d.id)
+        };
+        if let Some(src) = self.state.compare_b_on_load.clone()
+            && let Some(id) = find(&self.state.dumps, &src)
         {
             self.state.compare_b_on_load = None;
             if let Some(c) = &mut self.state.compare {
-                c.b = (d, 0);
+                c.b = (id, 0);
                 c.pair = 0;
             }
         }
@@ -287,17 +169,87 @@ impl RtcscopeApp {
             return;
         };
         // Loads finish in any order: find each dump by its source.
-        let find = |src: &str| {
-            s.dumps
-                .iter()
-                .position(|d| d.source == src && !d.dump.peer_connections.is_empty())
-        };
-        if let (Some(ia), Some(ib)) = (find(&a), find(&b)) {
+        if let (Some(ia), Some(ib)) = (find(&s.dumps, &a), find(&s.dumps, &b)) {
             s.compare = Some(views::compare::CompareState::new((ia, 0), (ib, 0)));
             s.tab = Tab::Compare;
         }
     }
 
+    /// Applies what the views asked for during the frame.
+    fn apply_commands(&mut self) {
+        for command in std::mem::take(&mut self.state.commands) {
+            self.apply(command);
+        }
+    }
+
+    /// Applies one command.
+    pub fn apply(&mut self, command: Command) {
+        let s = &mut self.state;
+        match command {
+            Command::Select { dump, pc, tab } => {
+                s.selected = Some((dump, pc));
+                match tab {
+                    Some(t) => s.tab = t,
+                    None if s.tab == Tab::Media && pc.is_some() => s.tab = Tab::Summary,
+                    None => {}
+                }
+            }
+            Command::Close(id) => self.close_dump(id),
+            Command::Compare(a, b) => {
+                s.compare = Some(views::compare::CompareState::new(a, b));
+                s.tab = Tab::Compare;
+            }
+            Command::FocusFinding { dump, pc, finding } => self.focus_finding(dump, pc, finding),
+            Command::ToggleWarnings => s.show_warnings = !s.show_warnings,
+        }
+    }
+
+    /// Shows finding `finding`: its range on the plots and timeline (padded so that a moment
+    /// is visible), its evidence in Stats, the range marked as a band.
+    fn focus_finding(&mut self, dump: DumpId, pc: usize, finding: usize) {
+        let s = &mut self.state;
+        let Some(open) = s.dump(dump) else { return };
+        let Some(f) = open.analysis.findings.get(finding) else {
+            return;
+        };
+        let Some(p) = open.dump.peer_connections.get(pc) else {
+            return;
+        };
+        let origin = views::stats::origin_of(p);
+        let end = open
+            .analysis
+            .connections
+            .get(pc)
+            .and_then(|c| c.span)
+            .map_or(origin, |(_, b)| b);
+        let (a, b) = match (f.start_ms, f.end_ms) {
+            (Some(a), Some(b)) => (a, b),
+            (Some(a), None) => (a, a),
+            _ => (origin, end),
+        };
+        let pad = ((b - a) * 0.1).max(2000.0);
+        let stats: Vec<String> = f
+            .evidence
+            .iter()
+            .filter_map(|e| match e {
+                crate::analyze::findings::Evidence::Series { stat, .. } => Some(stat.clone()),
+                crate::analyze::findings::Evidence::Event { .. } => None,
+            })
+            .collect();
+        s.focus = Some(super::state::Focus {
+            dump,
+            pc,
+            finding,
+            range: (a, b),
+        });
+        s.selected = Some((dump, Some(pc)));
+        s.stats
+            .zoom_to((a - pad - origin) / 1000.0, (b + pad - origin) / 1000.0);
+        s.timeline.focus = Some((a - pad, b + pad));
+        // The evidence is a series: show it (and only it); else the whole stats view.
+        s.stats.search = stats.join(", ");
+        s.tab = Tab::Stats;
+    }
     /// Opens the native file dialog on its own thread, so that no frame waits for it.
     fn open_dialog(&mut self, ctx: &egui::Context) {
         if self.dialog.is_some() {
@@ -392,9 +344,9 @@ impl RtcscopeApp {
                     }
                 });
                 if let Some((d, _)) = self.state.selected
-                    && ui.button("Close dump").clicked()
+                    && ui.button("Close dump  (Ctrl+W)").clicked()
                 {
-                    self.close_dump(d);
+                    self.state.send(Command::Close(d));
                     ui.close();
                 }
             });
@@ -415,21 +367,32 @@ impl RtcscopeApp {
         });
     }
 
-    /// Closes dump `d`, keeping a sensible selection.
-    pub fn close_dump(&mut self, d: usize) {
-        if d >= self.state.dumps.len() {
+    /// Closes dump `id`, keeping a sensible selection. A comparison that used it closes; one
+    /// between other dumps stays as it was.
+    pub fn close_dump(&mut self, id: DumpId) {
+        let s = &mut self.state;
+        let Some(at) = s.dumps.iter().position(|d| d.id == id) else {
             return;
-        }
-        self.state.dumps.remove(d);
-        self.state.selected = if self.state.dumps.is_empty() {
-            None
-        } else {
-            let d = d.min(self.state.dumps.len() - 1);
-            Some((
-                d,
-                (!self.state.dumps[d].dump.peer_connections.is_empty()).then_some(0),
-            ))
         };
+        s.dumps.remove(at);
+        if s.compare
+            .as_ref()
+            .is_some_and(|c| c.a.0 == id || c.b.0 == id)
+        {
+            s.compare = None;
+            if s.tab == Tab::Compare {
+                s.tab = Tab::Summary;
+            }
+        }
+        if s.focus.as_ref().is_some_and(|f| f.dump == id) {
+            s.focus = None;
+        }
+        if s.selected.is_some_and(|(d, _)| d == id) {
+            s.selected = s
+                .dumps
+                .get(at.min(s.dumps.len().saturating_sub(1)))
+                .map(|d| (d.id, (!d.dump.peer_connections.is_empty()).then_some(0)));
+        }
     }
 
     fn status(&mut self, ui: &mut egui::Ui) {
@@ -516,15 +479,11 @@ impl eframe::App for RtcscopeApp {
             }
         }
         self.handle_drops(ui);
+        self.apply_commands();
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, RECENT_KEY, &self.state.recent);
         eframe::set_value(storage, REMOTE_KEY, &self.state.remote);
     }
-}
-
-/// A source as the window shows it: a pre-signed URL's query hidden.
-pub fn shown_source(source: &str) -> String {
-    Source::parse(source).map_or_else(|_| source.to_owned(), |s| s.to_string())
 }

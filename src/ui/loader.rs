@@ -4,6 +4,10 @@
 
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
+use std::sync::Arc;
+
+use crate::analyze::analysis::Analysis;
+use crate::analyze::findings::Thresholds;
 use crate::model::Dump;
 use crate::source::Progress;
 use crate::source::remote::RemoteOptions;
@@ -14,7 +18,7 @@ pub struct Job {
     pub source: String,
     /// Bytes read so far, and the cancel switch.
     pub progress: Progress,
-    rx: Receiver<Result<Dump, String>>,
+    rx: Receiver<Result<Loaded, String>>,
 }
 
 impl Job {
@@ -26,12 +30,20 @@ impl Job {
     }
 }
 
+/// A decoded dump and its analysis, both built on the loader's thread.
+pub struct Loaded {
+    /// The dump.
+    pub dump: Arc<Dump>,
+    /// Its analysis.
+    pub analysis: Arc<Analysis>,
+}
+
 /// A finished load.
 pub struct Finished {
     /// The source as the user named it.
     pub source: String,
     /// The dump, or why it could not be read.
-    pub result: Result<Dump, String>,
+    pub result: Result<Loaded, String>,
 }
 
 /// The loads in flight.
@@ -51,9 +63,10 @@ impl Loader {
         let thread_source = source.clone();
         let ctx = ctx.clone();
         let spawned = std::thread::Builder::new()
-            .name(format!("load {}", super::app::shown_source(&source)))
+            .name(format!("load {}", super::state::shown_source(&source)))
             .spawn(move || {
-                // Chrome's derived rates are computed here too, off the UI thread.
+                // Chrome's derived rates and the whole analysis are computed here too, off
+                // the UI thread.
                 let result =
                     crate::load::load_with(&thread_source, &remote, Some(&thread_progress))
                         .map_err(|e| e.to_string())
@@ -61,7 +74,11 @@ impl Loader {
                             for pc in &mut dump.peer_connections {
                                 crate::analyze::rates::add_derived(&mut pc.stats);
                             }
-                            dump
+                            let analysis = Analysis::new(&dump, &Thresholds::default());
+                            Loaded {
+                                dump: Arc::new(dump),
+                                analysis: Arc::new(analysis),
+                            }
                         });
                 // The receiver is gone only if the app closed meanwhile.
                 let _ = tx.send(result);

@@ -5,6 +5,7 @@ pub mod app;
 pub mod loader;
 pub mod remote;
 pub mod save;
+pub mod state;
 pub mod views;
 
 pub use app::RtcscopeApp;

@@ -14,7 +14,7 @@ use crate::analyze::plots::{decimate, gap_ms, si, unit};
 use crate::analyze::sdp::parse;
 use crate::analyze::sdp_diff::diff;
 use crate::model::{PeerConnection, Report, Series};
-use crate::ui::app::OpenDump;
+use crate::ui::state::{DumpId, OpenDump};
 
 /// How the two are aligned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -31,10 +31,10 @@ pub enum AlignBy {
 /// What is being compared, and how.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CompareState {
-    /// A: (dump, peer connection).
-    pub a: (usize, usize),
-    /// B: (dump, peer connection).
-    pub b: (usize, usize),
+    /// A: (dump, peer connection index).
+    pub a: (DumpId, usize),
+    /// B: (dump, peer connection index).
+    pub b: (DumpId, usize),
     /// Alignment.
     pub align: AlignBy,
     /// B's manual shift in milliseconds (with [`AlignBy::Manual`]).
@@ -49,7 +49,7 @@ pub struct CompareState {
 
 impl CompareState {
     /// Compares `a` with `b`, aligned by creation.
-    pub fn new(a: (usize, usize), b: (usize, usize)) -> Self {
+    pub fn new(a: (DumpId, usize), b: (DumpId, usize)) -> Self {
         CompareState {
             a,
             b,
@@ -70,8 +70,8 @@ impl CompareState {
     }
 }
 
-fn get(dumps: &[OpenDump], at: (usize, usize)) -> Option<(&OpenDump, &PeerConnection)> {
-    let d = dumps.get(at.0)?;
+fn get(dumps: &[OpenDump], at: (DumpId, usize)) -> Option<(&OpenDump, &PeerConnection)> {
+    let d = dumps.iter().find(|d| d.id == at.0)?;
     Some((d, d.dump.peer_connections.get(at.1)?))
 }
 

@@ -8,7 +8,7 @@ use super::clock;
 use crate::analyze::ice::{CandidateRow, grid_at, selected_pair_changes};
 use crate::analyze::plots::si;
 use crate::model::Timestamp;
-use crate::ui::app::OpenDump;
+use crate::ui::state::OpenDump;
 
 /// The moment shown, as seconds since the connection was created; `None` is the end.
 #[derive(Default)]

@@ -3,7 +3,7 @@
 
 use super::{clock, overview::json_block};
 use crate::model::{MediaOutcome, MediaRequestKind};
-use crate::ui::app::OpenDump;
+use crate::ui::state::OpenDump;
 
 /// Shows the media requests of `open`.
 pub fn show(ui: &mut egui::Ui, open: &OpenDump) {

@@ -8,13 +8,14 @@ pub mod overview;
 pub mod sdp;
 pub mod sidebar;
 pub mod stats;
+pub mod summary;
 pub mod timeline;
 pub mod warnings;
 
 use egui::Color32;
 
-use super::app::{AppState, Tab};
-use crate::model::{PeerConnection, Timestamp};
+use crate::model::Timestamp;
+use crate::ui::state::{AppState, Tab};
 
 /// The central area: the selected connection's tabs, or a welcome when nothing is open.
 pub fn central(ui: &mut egui::Ui, state: &mut AppState) {
@@ -26,29 +27,29 @@ pub fn central(ui: &mut egui::Ui, state: &mut AppState) {
                 .selectable_label(false, "Back to the connection")
                 .clicked()
             {
-                state.tab = Tab::Overview;
+                state.tab = Tab::Summary;
             }
         });
         ui.separator();
         if compare::show(ui, &state.dumps, &mut c, &state.saver) {
             state.compare = Some(c);
         } else {
-            state.tab = Tab::Overview;
+            state.tab = Tab::Summary;
         }
         return;
     }
     if state.tab == Tab::Compare {
-        state.tab = Tab::Overview;
+        state.tab = Tab::Summary;
     }
-    let Some((d, pc)) = state.selected else {
+    let Some((id, pc)) = state.selected else {
         welcome(ui, state);
         return;
     };
-    if d >= state.dumps.len() {
+    let Some(d) = state.dumps.iter().position(|o| o.id == id) else {
         state.selected = None;
         return;
-    }
-    ui.horizontal(|ui| {
+    };
+    ui.horizontal_wrapped(|ui| {
         if state.compare.is_some() && ui.selectable_label(false, "Comparison").clicked() {
             state.tab = Tab::Compare;
         }
@@ -63,13 +64,30 @@ pub fn central(ui: &mut egui::Ui, state: &mut AppState) {
     });
     ui.separator();
     let tab = if pc.is_none() { Tab::Media } else { state.tab };
+    let focus = state
+        .focus
+        .as_ref()
+        .filter(|f| f.dump == id && Some(f.pc) == pc)
+        .map(|f| f.range);
     match (tab, pc) {
         (Tab::Media, _) => media::show(ui, &state.dumps[d]),
+        (Tab::Summary, Some(p)) => {
+            let open = &state.dumps[d];
+            let selected = state.focus.as_ref().map(|f| f.finding);
+            for c in summary::show(ui, open, p, selected) {
+                state.commands.push(c);
+            }
+        }
         (Tab::Overview, Some(p)) => overview::show(ui, &state.dumps[d], p),
         (Tab::Timeline, Some(p)) => timeline::show(ui, &state.dumps[d], p, &mut state.timeline),
-        (Tab::Stats, Some(p)) => {
-            stats::show(ui, &state.dumps[d], p, &mut state.stats, &state.saver)
-        }
+        (Tab::Stats, Some(p)) => stats::show(
+            ui,
+            &state.dumps[d],
+            p,
+            &mut state.stats,
+            &state.saver,
+            focus,
+        ),
         (Tab::Ice, Some(p)) => ice::show(ui, &state.dumps[d], p, &mut state.ice),
         (Tab::Sdp, Some(p)) => sdp::show(ui, &state.dumps[d], p, &mut state.sdp),
         _ => {}
@@ -90,6 +108,26 @@ fn welcome(ui: &mut egui::Ui, state: &AppState) {
     });
 }
 
+/// The colour of a verdict.
+pub fn verdict_color(v: crate::analyze::findings::Verdict) -> Color32 {
+    use crate::analyze::findings::Verdict;
+    match v {
+        Verdict::Good => Color32::from_rgb(60, 170, 90),
+        Verdict::Degraded => Color32::from_rgb(220, 140, 30),
+        Verdict::Bad => Color32::from_rgb(215, 60, 60),
+    }
+}
+
+/// The colour of a finding's severity.
+pub fn severity_color(s: crate::analyze::findings::Severity) -> Color32 {
+    use crate::analyze::findings::Severity;
+    match s {
+        Severity::Info => Color32::from_rgb(90, 150, 220),
+        Severity::Warning => Color32::from_rgb(220, 140, 30),
+        Severity::Error => Color32::from_rgb(215, 60, 60),
+    }
+}
+
 /// The colour of a connection or ICE state.
 pub fn state_color(state: &str) -> Color32 {
     match state {
@@ -106,18 +144,6 @@ pub fn state_color(state: &str) -> Color32 {
         "closed" => Color32::from_gray(120),
         _ => Color32::from_gray(160),
     }
-}
-
-/// The last connection state (or ICE state, for dumps without connection states).
-pub fn final_state(pc: &PeerConnection) -> Option<&str> {
-    let last = |name: &str| {
-        pc.events
-            .iter()
-            .rev()
-            .find(|e| e.name == name)
-            .and_then(|e| e.value.as_str())
-    };
-    last("connectionstatechange").or_else(|| last("iceconnectionstatechange"))
 }
 
 /// First and last time of anything on the connection (events and stats).

@@ -7,7 +7,7 @@ use super::{clock, duration_text, state_color, time_span};
 use crate::analyze::states::{StateMachine, state_lane};
 use crate::analyze::timeline::redact_secrets;
 use crate::model::Timestamp;
-use crate::ui::app::OpenDump;
+use crate::ui::state::OpenDump;
 
 const LANES: [(StateMachine, &str); 5] = [
     (StateMachine::Signaling, "signaling"),

@@ -10,7 +10,7 @@ use super::{clock, overview::json_block};
 use crate::analyze::sdp::parse;
 use crate::analyze::sdp_diff::{Change, diff_descriptions, flags, negotiated, previous_same_side};
 use crate::model::{PeerConnection, SdpType};
-use crate::ui::app::OpenDump;
+use crate::ui::state::OpenDump;
 
 /// Which descriptions are shown.
 #[derive(Default)]

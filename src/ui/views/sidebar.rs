@@ -1,9 +1,53 @@
-//! The sidebar: open dumps, their peer connections coloured by health, and their media
-//! requests.
+//! The sidebar: open dumps and their peer connections, each with its verdict and finding
+//! counts as coloured badges, and their media requests. It reads the cached analysis and
+//! sends commands; a filter box appears when there are many connections.
 
-use super::{duration_text, final_state, state_color, time_span};
+use egui::{Color32, RichText};
+
+use super::{duration_text, severity_color, verdict_color};
+use crate::analyze::findings::{Counts, Severity, Verdict};
 use crate::model::MediaOutcome;
-use crate::ui::app::{AppState, Tab};
+use crate::ui::state::{AppState, Command, DumpId, OpenDump, Tab};
+
+/// With more connections than this in all, a filter box appears.
+const FILTER_FROM: usize = 8;
+
+/// The sidebar's own state.
+#[derive(Debug, Default)]
+pub struct SidebarState {
+    /// Shows only connections whose id or page contains this (case-insensitive).
+    pub filter: String,
+}
+
+/// A small coloured badge; returns its response.
+fn badge(ui: &mut egui::Ui, text: &str, color: Color32) -> egui::Response {
+    ui.add(
+        egui::Button::new(RichText::new(text).small().color(Color32::WHITE))
+            .fill(color)
+            .small()
+            .corner_radius(6.0),
+    )
+}
+
+/// The verdict badge and one badge per non-zero count. Returns true when the warnings (or
+/// errors) badge was clicked.
+fn badges(ui: &mut egui::Ui, verdict: Verdict, counts: Counts) -> bool {
+    let mut clicked = false;
+    badge(ui, verdict.name(), verdict_color(verdict)).on_hover_text("verdict");
+    for (n, severity, what) in [
+        (counts.error, Severity::Error, "error"),
+        (counts.warning, Severity::Warning, "warning"),
+    ] {
+        if n > 0 {
+            let r = badge(ui, &n.to_string(), severity_color(severity)).on_hover_text(format!(
+                "{n} {what}{} (show the summary)",
+                if n == 1 { "" } else { "s" }
+            ));
+            clicked |= r.clicked();
+        }
+    }
+    clicked
+}
 
 /// Shows the sidebar.
 pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
@@ -12,153 +56,221 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState) {
         ui.label("Nothing open yet.");
         return;
     }
-    let mut select = None;
-    let mut close = None;
-    let mut compare_with = None;
-    let all = &state.dumps;
-    egui::ScrollArea::vertical().show(ui, |ui| {
-        for (d, open) in all.iter().enumerate() {
-            let dump = &open.dump;
-            let header = egui::CollapsingHeader::new(egui::RichText::new(&open.name).strong())
-                .id_salt(("dump", d))
-                .default_open(true);
-            let response = header.show(ui, |ui| {
-                let compression = dump
-                    .compression
-                    .iter()
-                    .map(|c| c.name())
-                    .collect::<Vec<_>>()
-                    .join(" > ");
-                ui.weak(if compression.is_empty() {
-                    dump.format.name().to_owned()
-                } else {
-                    format!("{} ({compression})", dump.format.name())
-                });
-                if let Some(c) = &dump.component {
-                    ui.label(format!(
-                        "Jitsi {} component dump: no peer connections",
-                        c.application.as_deref().unwrap_or("backend")
-                    ));
-                }
-                for (p, pc) in dump.peer_connections.iter().enumerate() {
-                    let final_state = final_state(pc).unwrap_or("no state");
-                    let duration = time_span(pc)
-                        .map(|(a, b)| duration_text(b - a))
-                        .unwrap_or_default();
-                    let selected = state.selected == Some((d, Some(p))) && state.tab != Tab::Media;
-                    let text = egui::RichText::new(format!("{}  {final_state}  {duration}", pc.id))
-                        .color(state_color(final_state));
-                    let r = ui.selectable_label(selected, text);
-                    let r = match &pc.url {
-                        Some(url) => r.on_hover_text(url),
-                        None => r,
-                    };
-                    if r.clicked() {
-                        select = Some((d, Some(p), None));
-                    }
-                    r.context_menu(|ui| {
-                        if ui.button("Export all plots...").clicked() {
-                            let charts = crate::ui::save::all_plots(pc);
-                            let job = crate::ui::save::SaveJob::Folder {
-                                pc: pc.id.to_string(),
-                                charts,
-                            };
-                            state.saver.save(
-                                job,
-                                format!("{}_plots", crate::export::png::file_safe(pc.id.as_str())),
-                                ui.ctx(),
-                            );
-                            ui.close();
-                        }
-                        ui.menu_button("Compare with...", |ui| {
-                            for (d2, other) in all.iter().enumerate() {
-                                for (p2, pc2) in other.dump.peer_connections.iter().enumerate() {
-                                    if (d2, p2) != (d, p)
-                                        && ui.button(format!("{} {}", other.name, pc2.id)).clicked()
-                                    {
-                                        compare_with = Some(((d, p), (d2, p2)));
-                                        ui.close();
-                                    }
-                                }
-                            }
-                        });
-                    });
-                }
-                if dump.peer_connections.is_empty() && dump.component.is_none() {
-                    ui.weak("no peer connections");
-                }
-                if !dump.get_user_media.is_empty() {
-                    let failed = dump
-                        .get_user_media
-                        .iter()
-                        .filter(|r| matches!(r.outcome, MediaOutcome::Failure { .. }))
-                        .count();
-                    let label = format!(
-                        "{} media request{}, {failed} failed",
-                        dump.get_user_media.len(),
-                        if dump.get_user_media.len() == 1 {
-                            ""
-                        } else {
-                            "s"
-                        }
-                    );
-                    if ui
-                        .selectable_label(
-                            state.selected == Some((d, None))
-                                || (state.tab == Tab::Media
-                                    && state.selected.map(|s| s.0) == Some(d)),
-                            label,
-                        )
-                        .clicked()
-                    {
-                        select = Some((
-                            d,
-                            state
-                                .selected
-                                .and_then(|s| (s.0 == d).then_some(s.1))
-                                .flatten(),
-                            Some(Tab::Media),
-                        ));
-                    }
-                }
-                if !dump.warnings.is_empty() {
-                    ui.colored_label(
-                        ui.visuals().warn_fg_color,
-                        match dump.warnings.len() {
-                            1 => "1 warning".to_owned(),
-                            n => format!("{n} warnings"),
-                        },
-                    );
-                }
-            });
-            response.header_response.context_menu(|ui| {
-                if ui.button("Close").clicked() {
-                    close = Some(d);
-                    ui.close();
-                }
-            });
+    let total: usize = state
+        .dumps
+        .iter()
+        .map(|d| d.dump.peer_connections.len())
+        .sum();
+    if total > FILTER_FROM {
+        ui.add(
+            egui::TextEdit::singleline(&mut state.sidebar.filter)
+                .hint_text("filter connections")
+                .desired_width(f32::INFINITY),
+        );
+    }
+    let needle = state.sidebar.filter.to_lowercase();
+    let mut commands = Vec::new();
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            for open in &state.dumps {
+                dump_entry(ui, state, open, &needle, &mut commands);
+            }
+        });
+    state.commands.extend(commands);
+}
+
+fn dump_entry(
+    ui: &mut egui::Ui,
+    state: &AppState,
+    open: &OpenDump,
+    needle: &str,
+    commands: &mut Vec<Command>,
+) {
+    let dump = &open.dump;
+    let a = &open.analysis;
+    let id = open.id;
+    // The name is cut to the sidebar's width, in full on hover: the panel keeps its width.
+    let title = RichText::new(&open.name).strong();
+    let header = egui::CollapsingHeader::new(title)
+        .id_salt(("dump", id.0))
+        .default_open(true);
+    let response = header.show(ui, |ui| {
+        ui.horizontal_wrapped(|ui| {
+            if badges(ui, a.verdicts.verdict, a.verdicts.counts) {
+                commands.push(select(id, Some(0), Some(Tab::Summary)));
+            }
+        });
+        let compression = dump
+            .compression
+            .iter()
+            .map(|c| c.name())
+            .collect::<Vec<_>>()
+            .join(" > ");
+        ui.add(
+            egui::Label::new(RichText::new(if compression.is_empty() {
+                dump.format.name().to_owned()
+            } else {
+                format!("{} ({compression})", dump.format.name())
+            }))
+            .truncate(),
+        );
+        if let Some(c) = &dump.component {
+            ui.label(format!(
+                "Jitsi {} component dump: no peer connections",
+                c.application.as_deref().unwrap_or("backend")
+            ));
+        }
+        for (p, pc) in dump.peer_connections.iter().enumerate() {
+            if !needle.is_empty()
+                && !pc.id.as_str().to_lowercase().contains(needle)
+                && !pc
+                    .url
+                    .as_deref()
+                    .is_some_and(|u| u.to_lowercase().contains(needle))
+            {
+                continue;
+            }
+            connection_entry(ui, state, open, p, commands);
+        }
+        if dump.peer_connections.is_empty() && dump.component.is_none() {
+            ui.weak("no peer connections");
+        }
+        media_entry(ui, state, open, commands);
+        if !dump.warnings.is_empty() {
+            let text = match dump.warnings.len() {
+                1 => "1 decoder warning".to_owned(),
+                n => format!("{n} decoder warnings"),
+            };
+            if ui
+                .link(RichText::new(text).color(ui.visuals().warn_fg_color))
+                .on_hover_text("Show what the decoder skipped or repaired")
+                .clicked()
+            {
+                commands.push(Command::ToggleWarnings);
+            }
         }
     });
-    if let Some((a, b)) = compare_with {
-        state.compare = Some(crate::ui::views::compare::CompareState::new(a, b));
-        state.tab = Tab::Compare;
-    }
-    if let Some((d, p, tab)) = select {
-        state.selected = Some((d, p));
-        match tab {
-            Some(t) => state.tab = t,
-            None if state.tab == Tab::Media => state.tab = Tab::Overview,
-            None => {}
-        }
-    }
-    if let Some(d) = close {
-        state.dumps.remove(d);
-        state.selected = (!state.dumps.is_empty()).then(|| {
-            let d = d.min(state.dumps.len() - 1);
-            (
-                d,
-                (!state.dumps[d].dump.peer_connections.is_empty()).then_some(0),
-            )
+    response
+        .header_response
+        .on_hover_text(&open.source)
+        .context_menu(|ui| {
+            if ui.button("Close").clicked() {
+                commands.push(Command::Close(id));
+                ui.close();
+            }
         });
+}
+
+fn select(dump: DumpId, pc: Option<usize>, tab: Option<Tab>) -> Command {
+    Command::Select { dump, pc, tab }
+}
+
+fn connection_entry(
+    ui: &mut egui::Ui,
+    state: &AppState,
+    open: &OpenDump,
+    p: usize,
+    commands: &mut Vec<Command>,
+) {
+    let pc = &open.dump.peer_connections[p];
+    let a = &open.analysis;
+    let id = open.id;
+    let (verdict, counts) = a
+        .verdicts
+        .connections
+        .get(p)
+        .map_or((Verdict::Good, Counts::default()), |v| {
+            (v.verdict, v.counts)
+        });
+    let c = a.connections.get(p);
+    let duration = c
+        .and_then(|c| c.span)
+        .map(|(s, e)| duration_text(e - s))
+        .unwrap_or_default();
+    let state_name = c
+        .and_then(|c| c.final_state.as_deref())
+        .unwrap_or("no state");
+    let selected = state.selected == Some((id, Some(p))) && state.tab != Tab::Media;
+    ui.horizontal(|ui| {
+        let r = ui.selectable_label(
+            selected,
+            RichText::new(format!("{}  {state_name}  {duration}", pc.id))
+                .color(super::state_color(state_name)),
+        );
+        let r = match &pc.url {
+            Some(url) => r.on_hover_text(url),
+            None => r,
+        };
+        if r.clicked() {
+            commands.push(select(id, Some(p), None));
+        }
+        r.context_menu(|ui| connection_menu(ui, state, open, p, commands));
+        if badges(ui, verdict, counts) {
+            commands.push(select(id, Some(p), Some(Tab::Summary)));
+        }
+    });
+}
+
+fn connection_menu(
+    ui: &mut egui::Ui,
+    state: &AppState,
+    open: &OpenDump,
+    p: usize,
+    commands: &mut Vec<Command>,
+) {
+    let pc = &open.dump.peer_connections[p];
+    if ui.button("Export all plots...").clicked() {
+        let charts = crate::ui::save::all_plots(pc);
+        let job = crate::ui::save::SaveJob::Folder {
+            pc: pc.id.to_string(),
+            charts,
+        };
+        state.saver.save(
+            job,
+            format!("{}_plots", crate::export::png::file_safe(pc.id.as_str())),
+            ui.ctx(),
+        );
+        ui.close();
+    }
+    ui.menu_button("Compare with...", |ui| {
+        for other in &state.dumps {
+            for (p2, pc2) in other.dump.peer_connections.iter().enumerate() {
+                if (other.id, p2) != (open.id, p)
+                    && ui.button(format!("{} {}", other.name, pc2.id)).clicked()
+                {
+                    commands.push(Command::Compare((open.id, p), (other.id, p2)));
+                    ui.close();
+                }
+            }
+        }
+    });
+}
+
+fn media_entry(ui: &mut egui::Ui, state: &AppState, open: &OpenDump, commands: &mut Vec<Command>) {
+    let dump = &open.dump;
+    if dump.get_user_media.is_empty() {
+        return;
+    }
+    let failed = dump
+        .get_user_media
+        .iter()
+        .filter(|r| matches!(r.outcome, MediaOutcome::Failure { .. }))
+        .count();
+    let n = dump.get_user_media.len();
+    let label = format!(
+        "{n} media request{}, {failed} failed",
+        if n == 1 { "" } else { "s" }
+    );
+    let selected_here = state.selected.map(|s| s.0) == Some(open.id);
+    if ui
+        .selectable_label(selected_here && state.tab == Tab::Media, label)
+        .clicked()
+    {
+        let pc = state
+            .selected
+            .and_then(|s| (s.0 == open.id).then_some(s.1))
+            .flatten();
+        commands.push(select(open.id, pc, Some(Tab::Media)));
     }
 }

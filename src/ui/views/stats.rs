@@ -10,7 +10,7 @@ use egui_plot::{Line, Plot, Span, VLine};
 use crate::analyze::plots::{self, BAND_PROPERTIES};
 use crate::analyze::timeline::{Category, category};
 use crate::model::{PeerConnection, Report, Series, Timestamp};
-use crate::ui::app::OpenDump;
+use crate::ui::state::OpenDump;
 
 /// How the time axis is labelled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -105,24 +105,35 @@ pub fn visible_plots<'a>(
     out
 }
 
+/// The time the plots count from: the connection's creation, else its first sample.
+pub fn origin_of(pc: &PeerConnection) -> f64 {
+    pc.created
+        .map_or_else(|| pc.stats.time_range().map_or(0.0, |r| r.0.0), |t| t.0)
+}
+
 const HEADER_H: f32 = 26.0;
 const PLOT_H: f32 = 150.0;
 
-/// Shows the stats of connection `p` of `open`.
+/// Shows the stats of connection `p` of `open`; `focus` (epoch ms) is marked on every plot.
 pub fn show(
     ui: &mut egui::Ui,
     open: &OpenDump,
     p: usize,
     state: &mut StatsState,
     saver: &crate::ui::save::Saver,
+    focus: Option<(f64, f64)>,
 ) {
     let Some(pc) = open.dump.peer_connections.get(p) else {
         return;
     };
-    let origin = pc
-        .created
-        .map_or_else(|| pc.stats.time_range().map_or(0.0, |r| r.0.0), |t| t.0);
-    let end = super::time_span(pc).map_or(origin + 1000.0, |(_, b)| b);
+    let origin = origin_of(pc);
+    let end = open
+        .analysis
+        .connections
+        .get(p)
+        .and_then(|c| c.span)
+        .map_or(origin + 1000.0, |(_, b)| b);
+    let focus = focus.map(|(a, b)| ((a - origin) / 1000.0, (b - origin) / 1000.0));
     let full = (0.0, ((end - origin) / 1000.0).max(1.0));
     toolbar(ui, state, full);
     let groups = visible_plots(pc, state);
@@ -186,7 +197,7 @@ pub fn show(
                             (origin, end, gap),
                             state,
                             link,
-                            &markers,
+                            (&markers, focus),
                             full,
                         );
                         plot_menu(&response, &entries[i], pc.id.as_str(), origin, x, saver);
@@ -250,8 +261,11 @@ fn keyboard(ui: &egui::Ui, state: &mut StatsState, full: (f64, f64)) {
     });
 }
 
+/// An event marker: x (s since start), label, colour.
+type Marker = (f64, String, Color32);
+
 /// Vertical markers for negotiations, state changes and track changes, as `(x, label, colour)`.
-fn event_markers(pc: &PeerConnection, origin: f64) -> Vec<(f64, String, Color32)> {
+fn event_markers(pc: &PeerConnection, origin: f64) -> Vec<Marker> {
     pc.events
         .iter()
         .filter_map(|e| {
@@ -311,7 +325,7 @@ fn plot_one(
     (origin, end, gap): (f64, f64, f64),
     state: &StatsState,
     link: Id,
-    markers: &[(f64, String, Color32)],
+    (markers, focus): (&[Marker], Option<(f64, f64)>),
     full: (f64, f64),
 ) -> (Option<(f64, f64)>, egui::Response) {
     let PlotEntry { report, series, .. } = entry;
@@ -380,7 +394,20 @@ fn plot_one(
                     );
                 }
             }
-            for (x, name, color) in markers {
+            if let Some((a, b)) = focus {
+                // A moment gets a band wide enough to see.
+                let (a, b) = if b - a < 0.5 {
+                    (a - 0.25, b + 0.25)
+                } else {
+                    (a, b)
+                };
+                plot_ui.span(
+                    Span::new("finding", a..=b)
+                        .fill(Color32::from_rgb(240, 200, 60).gamma_multiply(0.22))
+                        .border_width(1.0),
+                );
+            }
+            for (x, name, color) in markers.iter() {
                 if *x >= range.0 && *x <= range.1 {
                     plot_ui.vline(VLine::new(name.clone(), *x).color(*color).width(1.0));
                 }

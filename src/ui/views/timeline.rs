@@ -10,7 +10,7 @@ use crate::analyze::timeline::{
     Category, category, is_bad, is_good, is_result, pair_calls, summarize,
 };
 use crate::model::PeerConnection;
-use crate::ui::app::OpenDump;
+use crate::ui::state::OpenDump;
 
 /// The timeline's filter, selection and caches.
 #[derive(Default)]
@@ -21,6 +21,8 @@ pub struct TimelineState {
     pub hidden: HashSet<Category>,
     /// The selected event (index into the connection's events).
     pub selected: Option<usize>,
+    /// Only events in this range (epoch ms), set by clicking a finding.
+    pub focus: Option<(f64, f64)>,
     cache: Option<Cache>,
 }
 
@@ -28,6 +30,7 @@ struct Cache {
     key: (String, usize, usize),
     filter: String,
     hidden: Vec<Category>,
+    focus: Option<(f64, f64)>,
     partners: Vec<Option<usize>>,
     summaries: Vec<String>,
     rows: Vec<usize>,
@@ -45,13 +48,19 @@ impl TimelineState {
                 key,
                 filter: String::new(),
                 hidden: Vec::new(),
+                focus: None,
                 partners: pair_calls(&pc.events),
                 summaries: pc.events.iter().map(|e| summarize(e, pc)).collect(),
                 rows: (0..pc.events.len()).collect(),
             });
         }
         let cache = self.cache.as_mut().expect("just filled");
-        if stale || cache.filter != self.filter || cache.hidden != hidden {
+        if stale
+            || cache.filter != self.filter
+            || cache.hidden != hidden
+            || cache.focus != self.focus
+        {
+            let focus = self.focus;
             let needle = self.filter.to_lowercase();
             cache.rows = pc
                 .events
@@ -59,6 +68,7 @@ impl TimelineState {
                 .enumerate()
                 .filter(|(i, e)| {
                     !hidden.contains(&category(&e.name))
+                        && focus.is_none_or(|(a, b)| e.time.0 >= a && e.time.0 <= b)
                         && (needle.is_empty()
                             || e.name.to_lowercase().contains(&needle)
                             || cache.summaries[*i].to_lowercase().contains(&needle))
@@ -67,6 +77,7 @@ impl TimelineState {
                 .collect();
             cache.filter = self.filter.clone();
             cache.hidden = hidden;
+            cache.focus = focus;
         }
         cache
     }
@@ -97,6 +108,18 @@ pub fn show(ui: &mut egui::Ui, open: &OpenDump, p: usize, state: &mut TimelineSt
         }
     });
     let created = pc.created.map_or(f64::NAN, |t| t.0);
+    if let Some((a, b)) = state.focus {
+        ui.horizontal(|ui| {
+            ui.label(format!(
+                "Events from {:+.1} s to {:+.1} s (the finding's range)",
+                (a - created) / 1000.0,
+                (b - created) / 1000.0
+            ));
+            if ui.button("Show all").clicked() {
+                state.focus = None;
+            }
+        });
+    }
     let selected = state.selected;
     let cache = state.refresh(&open.source, p, pc);
     ui.label(format!(

@@ -1,6 +1,6 @@
 //! A window listing what the decoders skipped or repaired, per dump, with the place.
 
-use crate::ui::app::AppState;
+use crate::ui::state::AppState;
 
 /// Shows the warnings window while `state.show_warnings` is set.
 pub fn show(ctx: &egui::Context, state: &mut AppState) {

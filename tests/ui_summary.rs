@@ -1,0 +1,128 @@
+//! The Summary tab and what clicking a finding does, the sidebar's verdict badges, and dump
+//! ids that survive closing: driven through the real app with egui_kittest.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{bundled, shared};
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use rtcscope::ui::RtcscopeApp;
+use rtcscope::ui::app::{Command, Tab};
+
+fn loaded(sources: Vec<String>) -> Harness<'static, RtcscopeApp> {
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(move |cc| RtcscopeApp::new(cc, sources));
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while h.state().is_loading() {
+        assert!(Instant::now() < deadline, "loading did not finish");
+        std::thread::sleep(Duration::from_millis(10));
+        h.step();
+    }
+    h.run_steps(3);
+    h
+}
+
+fn path(p: std::path::PathBuf) -> String {
+    p.to_string_lossy().into_owned()
+}
+
+#[test]
+fn the_failed_call_says_what_happened_and_a_finding_opens_its_range() {
+    let mut h = loaded(vec![path(shared("public/jitsi/chrome-standard-pc-failed"))]);
+    // The first screen is the summary: the verdict and the failure, in words.
+    assert_eq!(h.state().state.tab, Tab::Summary);
+    h.get_by_label("Peer connection PC_0");
+    h.get_by_label("BAD");
+    let row = h.get_by_label_contains("connection-failed  the connection failed at +15.6 s");
+    row.click();
+    h.run_steps(4);
+    let s = &h.state().state;
+    assert_eq!(s.tab, Tab::Stats);
+    let focus = s.focus.as_ref().expect("the finding is focused");
+    let open = s.dump(focus.dump).unwrap();
+    let f = &open.analysis.findings[focus.finding];
+    assert_eq!(f.rule, "connection-failed");
+    // The plots show the finding's moment, padded to at least 2 s either side.
+    let origin = open.dump.peer_connections[0].created.unwrap().0;
+    let at = (f.start_ms.unwrap() - origin) / 1000.0;
+    let (lo, hi) = s.stats.shown_range().expect("plots were drawn");
+    assert!(lo < at && at < hi, "{lo}..{hi} does not show {at}");
+    assert!(hi - lo <= 5.0, "{lo}..{hi} is not the finding's range");
+    // The timeline shows the same range.
+    h.get_by_role_and_label(Role::Button, "Timeline").click();
+    h.run_steps(2);
+    h.get_by_label_contains("(the finding's range)");
+    h.get_by_role_and_label(Role::Button, "Show all").click();
+    h.run_steps(2);
+    assert!(h.state().state.timeline.focus.is_none());
+}
+
+#[test]
+fn the_sidebar_shows_verdicts_and_counts() {
+    let mut h = loaded(vec![path(shared("public/jitsi/chrome-standard-pc-failed"))]);
+    // One error per failed connection; the dump has three, plus the page's own.
+    let bad = h.query_all_by_label("bad").count();
+    assert!(bad >= 4, "{bad} verdict badges");
+    // Each connection's error count is a button; PC_1's opens PC_1's summary.
+    h.get_by_role_and_label(Role::Button, "Overview").click();
+    h.run_steps(2);
+    let counts: Vec<_> = h.query_all_by_role_and_label(Role::Button, "1").collect();
+    assert_eq!(counts.len(), 3, "one error badge per connection");
+    counts[1].click();
+    h.run_steps(3);
+    let s = &h.state().state;
+    assert_eq!(s.tab, Tab::Summary);
+    assert_eq!(s.selected.map(|(_, p)| p), Some(Some(1)));
+    h.get_by_label("Peer connection PC_1");
+}
+
+#[test]
+fn closing_a_dump_keeps_a_comparison_of_the_others() {
+    let a = path(bundled("webrtc_internals_dump_v3_loopback_30s.gz"));
+    let b = path(bundled("rtcstats-v3_loopback_30s.jsonl.br"));
+    let c = path(shared("recorded/rtcstats-jitsi_loopback_30s.jsonl"));
+    let mut h = loaded(vec![a.clone()]);
+    // Two more dumps, then compare the second with the third.
+    h.state_mut().open(b.clone(), &egui::Context::default());
+    h.state_mut().open(c.clone(), &egui::Context::default());
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while h.state().is_loading() || h.state().state.dumps.len() < 3 {
+        assert!(Instant::now() < deadline, "loading did not finish");
+        std::thread::sleep(Duration::from_millis(10));
+        h.step();
+    }
+    let id = |h: &Harness<'_, RtcscopeApp>, src: &str| {
+        h.state()
+            .state
+            .dumps
+            .iter()
+            .find(|d| d.source == src)
+            .unwrap()
+            .id
+    };
+    let (ia, ib, ic) = (id(&h, &a), id(&h, &b), id(&h, &c));
+    h.state_mut().apply(Command::Compare((ib, 0), (ic, 0)));
+    h.run_steps(3);
+    h.get_by_label_contains("A: rtcstats-v3_loopback_30s.jsonl.br PC_0");
+    // Closing the first dump (before both in the list) must not shift the comparison.
+    h.state_mut().apply(Command::Close(ia));
+    h.run_steps(3);
+    let cmp = h
+        .state()
+        .state
+        .compare
+        .as_ref()
+        .expect("comparison still open");
+    assert_eq!((cmp.a.0, cmp.b.0), (ib, ic));
+    h.get_by_label_contains("A: rtcstats-v3_loopback_30s.jsonl.br PC_0");
+    h.get_by_label_contains("B: rtcstats-jitsi_loopback_30s.jsonl PC_0");
+    // Closing one of the compared dumps closes the comparison.
+    h.state_mut().apply(Command::Close(ic));
+    h.run_steps(3);
+    assert!(h.state().state.compare.is_none());
+    assert_eq!(h.state().state.dumps.len(), 1);
+}
