@@ -150,7 +150,11 @@ fn stats_view_plots_with_derived_rates_and_search() {
     h.get_by_role_and_label(Role::Button, "Stats").click();
     h.run_steps(3);
     h.get_by_label_contains("plots in");
-    h.get_by_label_contains("(cumulative and constant series hidden)");
+    h.get_by_label_contains("hidden series (cumulative or constant): show");
+    // The key charts come first, each titled with its unit.
+    h.get_by_label("Key charts");
+    h.get_by_label("video bitrate (bits/s)");
+    h.get_by_label("packet loss (%)");
     // Search narrows down to one stat; its plots are titled by report and unit.
     h.get_by_role(Role::TextInput).focus();
     h.get_by_role(Role::TextInput)
@@ -163,12 +167,43 @@ fn stats_view_plots_with_derived_rates_and_search() {
         .unwrap_or_default();
     let n: usize = text.split_whitespace().next().unwrap().parse().unwrap();
     assert!((2..20).contains(&n), "{text}");
+    // No key chart matches a stat name: the per-stat plots come first.
+    h.get_by_label("All stats");
     assert!(
         h.query_all_by_label("[bytesSent_in_bits/s] (bits/s)")
             .count()
             >= 1
     );
     assert!(h.query_all_by_label_contains("outbound-rtp").count() >= 2);
+    // Synonyms: "loss" finds packetsLost and the loss chart, not bitrates.
+    h.get_by_role(Role::TextInput).focus();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_role(Role::TextInput).type_text("loss");
+    h.run_steps(3);
+    h.get_by_label("packet loss (%)");
+    // Loss counters are cumulative: hidden, counted, and one click away.
+    assert!(h.state().state.stats.hidden() > 0);
+    h.get_by_label_contains("hidden series (cumulative or constant): show")
+        .click();
+    h.run_steps(3);
+    {
+        let s = &h.state().state;
+        let pc = &s.dumps[0].dump.peer_connections[0];
+        let names: Vec<String> = rtcscope::ui::views::stats::visible_plots(pc, &s.stats)
+            .into_iter()
+            .flat_map(|(_, e)| e.into_iter().map(|p| p.series.name.clone()))
+            .collect();
+        assert!(names.iter().any(|n| n == "packetsLost"), "{names:?}");
+        assert!(
+            names
+                .iter()
+                .all(|n| n.to_lowercase().contains("lost") || n.to_lowercase().contains("loss")),
+            "{names:?}"
+        );
+    }
+    h.get_by_label("Show cumulative and constant series")
+        .click();
+    h.run_steps(2);
     // Showing everything brings the cumulative counters back.
     h.get_by_role(Role::TextInput).focus();
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);

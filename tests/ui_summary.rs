@@ -126,3 +126,28 @@ fn closing_a_dump_keeps_a_comparison_of_the_others() {
     assert!(h.state().state.compare.is_none());
     assert_eq!(h.state().state.dumps.len(), 1);
 }
+
+#[test]
+fn a_finding_on_a_series_opens_its_key_chart_with_the_series_bold() {
+    let mut h = loaded(vec![path(bundled("rtcstats-v3_loopback_30s.jsonl.br"))]);
+    h.get_by_label_contains("resolution-drop  frame height on outbound video")
+        .click();
+    h.run_steps(4);
+    let s = &h.state().state;
+    assert_eq!(s.tab, Tab::Stats);
+    assert!(s.stats.search.is_empty(), "nothing is filtered away");
+    assert!(
+        s.stats
+            .highlight
+            .iter()
+            .any(|(_, stat)| stat == "frameHeight"),
+        "{:?}",
+        s.stats.highlight
+    );
+    assert!(s.stats.scroll_to.is_none(), "the scroll was applied");
+    // The view scrolled to the resolution chart.
+    h.get_by_label("video resolution (frame height) (px)");
+    // The range starts at the drop (+7.1 s), padded.
+    let (lo, hi) = h.state().state.stats.shown_range().unwrap();
+    assert!(lo < 7.1 && hi > 25.0, "{lo}..{hi}");
+}

@@ -4,6 +4,7 @@
 
 use serde_json::Value;
 
+use crate::analyze::charts::{Chart, default_charts};
 use crate::analyze::features::{Features, extract, stream_numbers};
 use crate::analyze::findings::{
     Finding, Severity, Thresholds, Verdict, Verdicts, findings, streams, verdicts,
@@ -107,6 +108,11 @@ pub struct ConnectionAnalysis {
     pub tracks: Vec<TrackSummary>,
     /// Its findings (indices into [`Analysis::findings`]), worst first.
     pub findings: Vec<usize>,
+    /// The key charts (bitrates, loss, jitter, RTT, frame rate, resolution, bandwidth
+    /// estimate), as `export --png` draws them; times in ms since creation.
+    pub key_charts: Vec<Chart>,
+    /// When a sender's quality was limited: `(from, to, reason)`, ms since creation.
+    pub quality_bands: Vec<(f64, f64, String)>,
 }
 
 /// The analysis of one dump.
@@ -226,8 +232,23 @@ fn connection(
         .collect();
     // `findings` is already worst first; keep that order.
     own.sort_by_key(|&i| std::cmp::Reverse(found[i].severity));
+    let span = crate::analyze::time_span(pc);
+    let origin = pc
+        .created
+        .map_or_else(|| pc.stats.time_range().map_or(0.0, |r| r.0.0), |t| t.0);
+    let end = crate::model::Timestamp(span.map_or(origin, |s| s.1));
+    let quality_bands = pc
+        .stats
+        .reports
+        .iter()
+        .filter(|r| r.report_type == "outbound-rtp" && r.kind().as_deref() == Some("video"))
+        .flat_map(|r| crate::analyze::plots::bands(r, "qualityLimitationReason", Some("none"), end))
+        .map(|(a, b, why)| (a.0 - origin, b.0 - origin, why))
+        .collect();
     ConnectionAnalysis {
-        span: crate::analyze::time_span(pc),
+        span,
+        key_charts: default_charts(pc),
+        quality_bands,
         gaps: pc
             .stats
             .reports

@@ -16,6 +16,8 @@ pub struct Line {
     pub points: Vec<(f64, f64)>,
     /// Points further apart than this (ms) are not joined: see [`super::plots::gap_ms`].
     pub gap_ms: f64,
+    /// The report the line was read from (so a finding's evidence can highlight it).
+    pub report: String,
 }
 
 /// One chart.
@@ -77,6 +79,7 @@ pub fn default_charts(pc: &PeerConnection) -> Vec<Chart> {
                 label: label(r, "sent"),
                 points: points(r, "[bytesSent_in_bits/s]", origin, 1.0),
                 gap_ms: gap_ms(&r.timestamps),
+                report: r.id.to_string(),
             });
         }
         for r in reports("inbound-rtp").filter(|r| r.kind().unwrap_or_default() == media) {
@@ -84,6 +87,7 @@ pub fn default_charts(pc: &PeerConnection) -> Vec<Chart> {
                 label: label(r, "received"),
                 points: points(r, "[bytesReceived_in_bits/s]", origin, 1.0),
                 gap_ms: gap_ms(&r.timestamps),
+                report: r.id.to_string(),
             });
         }
         charts.push(Chart {
@@ -113,6 +117,7 @@ pub fn default_charts(pc: &PeerConnection) -> Vec<Chart> {
                 label: format!("{} {}", label(r, "received"), r.kind().unwrap_or_default()),
                 points: pts,
                 gap_ms: gap_ms(&r.timestamps),
+                report: r.id.to_string(),
             });
         }
     }
@@ -125,6 +130,7 @@ pub fn default_charts(pc: &PeerConnection) -> Vec<Chart> {
             ),
             points: points(r, "fractionLost", origin, 100.0),
             gap_ms: gap_ms(&r.timestamps),
+            report: r.id.to_string(),
         });
     }
     charts.push(Chart {
@@ -139,6 +145,7 @@ pub fn default_charts(pc: &PeerConnection) -> Vec<Chart> {
             label: format!("{} {}", label(r, "received"), r.kind().unwrap_or_default()),
             points: points(r, "jitter", origin, 1000.0),
             gap_ms: gap_ms(&r.timestamps),
+            report: r.id.to_string(),
         });
     }
     for r in reports("remote-inbound-rtp") {
@@ -150,6 +157,7 @@ pub fn default_charts(pc: &PeerConnection) -> Vec<Chart> {
             ),
             points: points(r, "jitter", origin, 1000.0),
             gap_ms: gap_ms(&r.timestamps),
+            report: r.id.to_string(),
         });
     }
     charts.push(Chart {
@@ -164,6 +172,7 @@ pub fn default_charts(pc: &PeerConnection) -> Vec<Chart> {
             label: format!("RTCP {} {}", label(r, "sent"), r.kind().unwrap_or_default()),
             points: points(r, "roundTripTime", origin, 1000.0),
             gap_ms: gap_ms(&r.timestamps),
+            report: r.id.to_string(),
         });
     }
     for r in reports("candidate-pair") {
@@ -173,6 +182,7 @@ pub fn default_charts(pc: &PeerConnection) -> Vec<Chart> {
                 label: format!("STUN pair {}", r.id),
                 points: p,
                 gap_ms: gap_ms(&r.timestamps),
+                report: r.id.to_string(),
             });
         }
     }
@@ -190,11 +200,13 @@ pub fn default_charts(pc: &PeerConnection) -> Vec<Chart> {
                 label: label(r, prefix),
                 points: points(r, "framesPerSecond", origin, 1.0),
                 gap_ms: gap_ms(&r.timestamps),
+                report: r.id.to_string(),
             });
             res.push(Line {
                 label: format!("{} height", label(r, prefix)),
                 points: points(r, "frameHeight", origin, 1.0),
                 gap_ms: gap_ms(&r.timestamps),
+                report: r.id.to_string(),
             });
         }
     }
@@ -218,6 +230,7 @@ pub fn default_charts(pc: &PeerConnection) -> Vec<Chart> {
                 label: format!("pair {}", r.id),
                 points: p,
                 gap_ms: gap_ms(&r.timestamps),
+                report: r.id.to_string(),
             });
         }
     }

@@ -329,6 +329,59 @@ pub fn bands(
     out
 }
 
+/// How a stat is drawn: the factor its values are multiplied by and the unit they are then
+/// in. Jitter and round-trip times are seconds in getStats but read in milliseconds.
+pub fn display(name: &str) -> (f64, &'static str) {
+    match name {
+        "jitter" | "roundTripTime" | "currentRoundTripTime" => (1000.0, "ms"),
+        _ => (1.0, unit(name)),
+    }
+}
+
+/// A value as hover text shows it, with its unit: `24.2k bits/s`, `12.5 ms`.
+pub fn value_text(v: f64, unit: &str) -> String {
+    let n = if v.abs() >= 1e4 {
+        si(v)
+    } else if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else if v.abs() >= 100.0 {
+        format!("{v:.1}")
+    } else {
+        si(v)
+    };
+    if unit.is_empty() {
+        n
+    } else {
+        format!("{n} {unit}")
+    }
+}
+
+/// What a search word stands for: itself (lower case), plus the stat names people mean by
+/// it ("bitrate" finds `[bytesSent_in_bits/s]`, "loss" finds `packetsLost`).
+pub fn search_terms(word: &str) -> Vec<String> {
+    let w = word.trim().to_lowercase();
+    let extra: &[&str] = match w.as_str() {
+        "bitrate" | "bandwidth" | "bps" => &["_in_bits/s", "bitrate"],
+        "loss" | "lost" | "packet loss" => &["lost", "loss"],
+        "rtt" | "delay" | "latency" => &["roundtriptime", "rtt"],
+        "fps" | "framerate" | "frame rate" => &["framespersecond"],
+        "resolution" | "height" | "width" => &["frameheight", "framewidth"],
+        "freeze" | "freezes" => &["freeze"],
+        "cpu" | "quality" => &["qualitylimitation"],
+        _ => &[],
+    };
+    std::iter::once(w)
+        .chain(extra.iter().map(|s| (*s).to_owned()))
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// Whether `text` contains any of `terms` (as [`search_terms`] gives them), case-insensitive.
+pub fn matches(text: &str, terms: &[String]) -> bool {
+    let t = text.to_lowercase();
+    terms.iter().any(|x| t.contains(x.as_str()))
+}
+
 /// Points of a series for drawing between `x_min` and `x_max` (in the caller's x units,
 /// `x = (t − origin)/scale`) on `columns` pixel columns: segments split where samples are
 /// more than `gap` ms apart (see [`gap_ms`]), and within each segment at most the first, minimum, maximum and last point of
@@ -353,16 +406,49 @@ pub fn decimate(
     let last = (times.partition_point(|t| (t.0 - origin) / scale <= x_max) + 1)
         .min(series.values.len())
         .min(times.len());
+    let end = last.max(first);
+    let visible = times[first..end]
+        .iter()
+        .zip(&series.values[first..end])
+        .map(|(t, &v)| (t.0, v));
+    decimate_visible(visible, origin, scale, (x_min, col_w), gap)
+}
+
+/// [`decimate`] for points already in memory: `(ms since the origin, value)` in time order,
+/// drawn with `x = ms / scale`.
+pub fn decimate_points(
+    points: &[(f64, f64)],
+    scale: f64,
+    x_range: (f64, f64),
+    columns: usize,
+    gap: f64,
+) -> Vec<Vec<[f64; 2]>> {
+    let (x_min, x_max) = x_range;
+    let col_w = (x_max - x_min) / columns.max(1) as f64;
+    let first = points
+        .partition_point(|p| p.0 / scale < x_min)
+        .saturating_sub(1);
+    let last = (points.partition_point(|p| p.0 / scale <= x_max) + 1).min(points.len());
+    let visible = points[first..last.max(first)].iter().copied();
+    decimate_visible(visible, 0.0, scale, (x_min, col_w), gap)
+}
+
+/// The shared core: split at gaps, keep first/min/max/last per pixel column.
+fn decimate_visible(
+    visible: impl Iterator<Item = (f64, f64)>,
+    origin: f64,
+    scale: f64,
+    (x_min, col_w): (f64, f64),
+    gap: f64,
+) -> Vec<Vec<[f64; 2]>> {
     let mut segments: Vec<Vec<[f64; 2]>> = Vec::new();
     let mut current: Vec<[f64; 2]> = Vec::new();
     let mut bucket: Option<Column> = None;
     let mut prev_t = f64::NAN;
-    let end = last.max(first);
-    for (t, &v) in times[first..end].iter().zip(&series.values[first..end]) {
+    for (t, v) in visible {
         if v.is_nan() {
             continue;
         }
-        let t = t.0;
         if !prev_t.is_nan() && t - prev_t > gap {
             if let Some(b) = bucket.take() {
                 b.flush(&mut current);
@@ -520,6 +606,58 @@ mod tests {
         // A long report is sampled, and still finds its interval.
         let long: Vec<f64> = (0..100_000).map(|i| f64::from(i) * 500.0).collect();
         assert_eq!(poll_interval_ms(&ts(&long)), Some(500.0));
+    }
+
+    #[test]
+    fn points_in_memory_decimate_like_a_series() {
+        // 10 s of 10 ms samples with a 3 s hole, one point every 10 ms.
+        let times: Vec<f64> = (0..1000)
+            .map(|i| f64::from(i) * 10.0)
+            .filter(|t| !(4000.0..7000.0).contains(t))
+            .collect();
+        let values: Vec<f64> = times.iter().map(|t| (t / 300.0).sin()).collect();
+        let a = decimate(
+            &ts(&times),
+            &series("x", &values),
+            0.0,
+            1000.0,
+            (1.0, 9.0),
+            40,
+            500.0,
+        );
+        let points: Vec<(f64, f64)> = times.iter().copied().zip(values).collect();
+        let b = decimate_points(&points, 1000.0, (1.0, 9.0), 40, 500.0);
+        assert_eq!(a, b);
+        assert_eq!(b.len(), 2, "the hole breaks the line");
+        assert!(b.iter().map(Vec::len).sum::<usize>() <= 4 * 42);
+    }
+
+    #[test]
+    fn jitter_and_rtt_are_drawn_in_ms() {
+        assert_eq!(display("jitter"), (1000.0, "ms"));
+        assert_eq!(display("currentRoundTripTime"), (1000.0, "ms"));
+        assert_eq!(display("totalRoundTripTime"), (1.0, "s"));
+        assert_eq!(display("[bytesSent_in_bits/s]"), (1.0, "bits/s"));
+        assert_eq!(value_text(24_200.0, "bits/s"), "24.2k bits/s");
+        assert_eq!(value_text(12.5, "ms"), "12.5 ms");
+        assert_eq!(value_text(720.0, "px"), "720 px");
+    }
+
+    #[test]
+    fn search_understands_synonyms() {
+        let bitrate = search_terms("bitrate");
+        assert!(matches("[bytesSent_in_bits/s]", &bitrate));
+        assert!(matches("targetBitrate", &bitrate));
+        assert!(!matches("packetsLost", &bitrate));
+        let loss = search_terms("loss");
+        assert!(matches("packetsLost", &loss));
+        assert!(matches("fractionLost", &loss));
+        assert!(!matches("jitter", &loss));
+        assert!(matches("roundTripTime", &search_terms("rtt")));
+        assert!(matches("framesPerSecond", &search_terms("fps")));
+        assert!(matches("frameHeight", &search_terms("resolution")));
+        // Other words are plain substrings, case-insensitive.
+        assert!(matches("jitterBufferDelay", &search_terms("JITTER")));
     }
 
     #[test]

@@ -56,6 +56,7 @@ pub fn series_chart(
             label: series.name.clone(),
             points,
             gap_ms: gap_ms(&report.timestamps),
+            report: report.id.to_string(),
         }],
     }
 }

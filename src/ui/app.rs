@@ -228,14 +228,27 @@ impl RtcscopeApp {
             _ => (origin, end),
         };
         let pad = ((b - a) * 0.1).max(2000.0);
-        let stats: Vec<String> = f
+        let series: Vec<(String, String)> = f
             .evidence
             .iter()
             .filter_map(|e| match e {
-                crate::analyze::findings::Evidence::Series { stat, .. } => Some(stat.clone()),
+                crate::analyze::findings::Evidence::Series { report, stat } => {
+                    Some((report.clone(), stat.clone()))
+                }
                 crate::analyze::findings::Evidence::Event { .. } => None,
             })
             .collect();
+        // The evidence on the key chart that shows it, else its own plot.
+        let target =
+            series
+                .first()
+                .map(|(report, stat)| match views::key_charts::chart_for(stat) {
+                    Some(name) => views::stats::ScrollTarget::Key(name),
+                    None => views::stats::ScrollTarget::Series {
+                        report: report.clone(),
+                        stat: stat.clone(),
+                    },
+                });
         s.focus = Some(super::state::Focus {
             dump,
             pc,
@@ -246,8 +259,9 @@ impl RtcscopeApp {
         s.stats
             .zoom_to((a - pad - origin) / 1000.0, (b + pad - origin) / 1000.0);
         s.timeline.focus = Some((a - pad, b + pad));
-        // The evidence is a series: show it (and only it); else the whole stats view.
-        s.stats.search = stats.join(", ");
+        s.stats.search.clear();
+        s.stats.highlight = series;
+        s.stats.scroll_to = target;
         s.tab = Tab::Stats;
     }
     /// Opens the native file dialog on its own thread, so that no frame waits for it.

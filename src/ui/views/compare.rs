@@ -318,6 +318,7 @@ fn overlay(
             .map(|(t, v)| (t.0 + shift - zero, v))
             .collect(),
         gap_ms: gap_ms(&r.timestamps),
+        report: r.id.to_string(),
     };
     let chart = Chart {
         name: "compare",

@@ -1,10 +1,13 @@
 //! One file per view. Each is a function of the shared [`AppState`] and a `Ui`.
 
+pub mod axes;
 pub mod compare;
 pub mod ice;
+pub mod key_charts;
 pub mod media;
 pub mod open_remote;
 pub mod overview;
+pub mod plot_menu;
 pub mod sdp;
 pub mod sidebar;
 pub mod stats;

@@ -1,43 +1,55 @@
-//! A plot for every numeric stat of a connection, grouped by report and titled like
-//! webrtc-internals, with Chrome's derived rates. Only the plots in view are built each frame,
-//! and each draws a decimated copy of its series, so long calls stay smooth. All plots share
-//! one x axis and cursor; the mouse (drag, scroll, ctrl+scroll, double-click) and the keyboard
-//! (+/- to zoom, arrows to pan, 0 to reset) move them together.
+//! The Stats view of a connection: the key charts first (from the cached analysis), then
+//! a plot for every numeric stat, grouped by report and titled like webrtc-internals, with
+//! Chrome's derived rates. Which plots pass the search is worked out once per search, not
+//! per frame; only the plots in view are built, each from a decimated copy of its series.
+//! All plots share one x axis and cursor; the mouse (drag, scroll, ctrl+scroll,
+//! double-click) and the keyboard (+/- to zoom, arrows to pan, 0 to reset) move them
+//! together, and y fits what is in view.
 
-use egui::{Color32, Id, Rect, UiBuilder, pos2, vec2};
-use egui_plot::{Line, Plot, Span, VLine};
+use egui::{Align2, Color32, Id, Rect, UiBuilder, pos2, vec2};
+use egui_plot::{Line, Plot, PlotPoint, Span, Text, VLine};
 
+pub use super::axes::TimeAxis;
+use super::axes::{Axes, hover_text};
+use super::key_charts::{self, KEY_H, KeyContext};
 use crate::analyze::plots::{self, BAND_PROPERTIES};
 use crate::analyze::timeline::{Category, category};
 use crate::model::{PeerConnection, Report, Series, Timestamp};
 use crate::ui::state::OpenDump;
 
-/// How the time axis is labelled.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum TimeAxis {
-    /// Seconds since the connection was created.
-    #[default]
-    Relative,
-    /// Wall-clock time, UTC.
-    Utc,
-    /// Wall-clock time in this computer's time zone.
-    Local,
+/// Where the view should scroll to (a finding's evidence).
+#[derive(Debug, Clone, PartialEq)]
+pub enum ScrollTarget {
+    /// A key chart, by name.
+    Key(&'static str),
+    /// The plot of one series.
+    Series {
+        /// Its report id.
+        report: String,
+        /// The stat.
+        stat: String,
+    },
 }
 
 /// The stats view's settings.
 #[derive(Default)]
 pub struct StatsState {
     /// Filter over report types, report titles and stat names (comma-separated terms, any
-    /// of which may match).
+    /// of which may match; synonyms such as "bitrate" and "loss" are understood).
     pub search: String,
     /// Show cumulative counters and constant series too.
     pub show_boring: bool,
     /// Time axis labels.
     pub time_axis: TimeAxis,
+    /// `(report, stat)` of a focused finding's evidence: drawn bold.
+    pub highlight: Vec<(String, String)>,
+    /// Scroll there on the next frame.
+    pub scroll_to: Option<ScrollTarget>,
     /// A zoom or pan asked for by the keyboard, applied to the linked x axis next frame.
     pending_x: Option<(f64, f64)>,
     /// The linked x range last drawn.
     last_x: Option<(f64, f64)>,
+    cache: Option<Layout>,
 }
 
 impl StatsState {
@@ -51,6 +63,11 @@ impl StatsState {
     pub fn shown_range(&self) -> Option<(f64, f64)> {
         self.last_x
     }
+
+    /// How many series match the search but are hidden as cumulative or constant.
+    pub fn hidden(&self) -> usize {
+        self.cache.as_ref().map_or(0, |c| c.hidden)
+    }
 }
 
 /// One plot to draw: a series of a report.
@@ -63,46 +80,69 @@ pub struct PlotEntry<'a> {
     pub report_index: usize,
 }
 
+/// A report's title and its plots, as `(report index, series index)`.
+type Group = (String, Vec<(usize, usize)>);
+
+/// The plots of `pc` that pass `search` and `show_boring`, grouped by report in report
+/// order, and how many matching series were hidden as boring.
+fn plot_groups(pc: &PeerConnection, search: &str, show_boring: bool) -> (Vec<Group>, usize) {
+    let terms: Vec<Vec<String>> = search
+        .split(',')
+        .filter(|t| !t.trim().is_empty())
+        .map(plots::search_terms)
+        .collect();
+    let mut hidden = 0;
+    let mut out = Vec::new();
+    for (ri, report) in pc.stats.reports.iter().enumerate() {
+        if plots::skip_report(&report.report_type) {
+            continue;
+        }
+        let title = plots::title(report);
+        let mut entries = Vec::new();
+        for (si, s) in report.series.iter().enumerate() {
+            if plots::skip_series(&s.name) {
+                continue;
+            }
+            let hit = terms.is_empty()
+                || terms
+                    .iter()
+                    .any(|t| plots::matches(&title, t) || plots::matches(&s.name, t));
+            if !hit {
+                continue;
+            }
+            if !show_boring && plots::is_boring(s) {
+                hidden += 1;
+                continue;
+            }
+            entries.push((ri, si));
+        }
+        if !entries.is_empty() {
+            out.push((title, entries));
+        }
+    }
+    (out, hidden)
+}
+
 /// The plots of `pc` that pass `state`'s filters, grouped by report in report order.
 pub fn visible_plots<'a>(
     pc: &'a PeerConnection,
     state: &StatsState,
 ) -> Vec<(String, Vec<PlotEntry<'a>>)> {
-    let terms: Vec<String> = state
-        .search
-        .split(',')
-        .map(|t| t.trim().to_lowercase())
-        .filter(|t| !t.is_empty())
-        .collect();
-    let mut out = Vec::new();
-    for (report_index, report) in pc.stats.reports.iter().enumerate() {
-        if plots::skip_report(&report.report_type) {
-            continue;
-        }
-        let title = plots::title(report);
-        let title_lower = title.to_lowercase();
-        let entries: Vec<PlotEntry<'a>> = report
-            .series
-            .iter()
-            .filter(|s| !plots::skip_series(&s.name))
-            .filter(|s| state.show_boring || !plots::is_boring(s))
-            .filter(|s| {
-                terms.is_empty()
-                    || terms
-                        .iter()
-                        .any(|t| title_lower.contains(t) || s.name.to_lowercase().contains(t))
-            })
-            .map(|series| PlotEntry {
-                report,
-                series,
-                report_index,
-            })
-            .collect();
-        if !entries.is_empty() {
-            out.push((title, entries));
-        }
-    }
-    out
+    plot_groups(pc, &state.search, state.show_boring)
+        .0
+        .into_iter()
+        .map(|(title, entries)| {
+            let entries = entries
+                .into_iter()
+                .map(|(ri, si)| PlotEntry {
+                    report: &pc.stats.reports[ri],
+                    series: &pc.stats.reports[ri].series[si],
+                    report_index: ri,
+                })
+                .collect();
+            (title, entries)
+        })
+        .collect()
 }
 
 /// The time the plots count from: the connection's creation, else its first sample.
@@ -113,6 +153,103 @@ pub fn origin_of(pc: &PeerConnection) -> f64 {
 
 const HEADER_H: f32 = 26.0;
 const PLOT_H: f32 = 150.0;
+
+/// One row of the view.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Item {
+    /// "Key charts" or "All stats".
+    Section(&'static str),
+    /// Key chart `i` of the connection.
+    Key(usize),
+    /// A report's title (group `g`).
+    Header(usize),
+    /// Plot `i` of group `g`.
+    Plot(usize, usize),
+}
+
+/// What the view draws for one (connection, search, toggle): computed when they change.
+struct Layout {
+    key: (u64, usize, String, bool),
+    groups: Vec<Group>,
+    hidden: usize,
+    markers: Vec<Marker>,
+    rows: Vec<(f32, f32, Item)>,
+    height: f32,
+}
+
+fn layout(open: &OpenDump, p: usize, pc: &PeerConnection, state: &StatsState) -> Layout {
+    let (groups, hidden) = plot_groups(pc, &state.search, state.show_boring);
+    let charts = open
+        .analysis
+        .connections
+        .get(p)
+        .map_or(&[][..], |c| &c.key_charts[..]);
+    let terms: Vec<Vec<String>> = state
+        .search
+        .split(',')
+        .filter(|t| !t.trim().is_empty())
+        .map(plots::search_terms)
+        .collect();
+    let mut rows = Vec::new();
+    let mut y = 0.0;
+    let mut push = |rows: &mut Vec<(f32, f32, Item)>, h: f32, item: Item| {
+        rows.push((y, h, item));
+        y += h;
+    };
+    let keys: Vec<usize> = (0..charts.len())
+        .filter(|&i| {
+            terms.is_empty()
+                || terms.iter().any(|t| {
+                    plots::matches(&charts[i].title, t) || plots::matches(charts[i].name, t)
+                })
+        })
+        .collect();
+    if !keys.is_empty() {
+        push(&mut rows, HEADER_H, Item::Section("Key charts"));
+        for i in keys {
+            push(&mut rows, KEY_H, Item::Key(i));
+        }
+    }
+    if !groups.is_empty() {
+        push(&mut rows, HEADER_H, Item::Section("All stats"));
+    }
+    for (g, (_, entries)) in groups.iter().enumerate() {
+        push(&mut rows, HEADER_H, Item::Header(g));
+        for i in 0..entries.len() {
+            push(&mut rows, PLOT_H, Item::Plot(g, i));
+        }
+    }
+    Layout {
+        key: (open.id.0, p, state.search.clone(), state.show_boring),
+        groups,
+        hidden,
+        markers: event_markers(pc, origin_of(pc)),
+        rows,
+        height: y,
+    }
+}
+
+/// The y of the row `target` names, in `l`.
+fn target_y(
+    l: &Layout,
+    target: &ScrollTarget,
+    open: &OpenDump,
+    p: usize,
+    pc: &PeerConnection,
+) -> Option<f32> {
+    let charts = &open.analysis.connections.get(p)?.key_charts;
+    l.rows
+        .iter()
+        .find_map(|&(y, _, item)| match (item, target) {
+            (Item::Key(i), ScrollTarget::Key(name)) if charts[i].name == *name => Some(y),
+            (Item::Plot(g, i), ScrollTarget::Series { report, stat }) => {
+                let (ri, si) = l.groups[g].1[i];
+                let r = &pc.stats.reports[ri];
+                (r.id.as_str() == report && r.series[si].name == *stat).then_some(y)
+            }
+            _ => None,
+        })
+}
 
 /// Shows the stats of connection `p` of `open`; `focus` (epoch ms) is marked on every plot.
 pub fn show(
@@ -126,99 +263,140 @@ pub fn show(
     let Some(pc) = open.dump.peer_connections.get(p) else {
         return;
     };
+    let conn = open.analysis.connections.get(p);
     let origin = origin_of(pc);
-    let end = open
-        .analysis
-        .connections
-        .get(p)
+    let end = conn
         .and_then(|c| c.span)
         .map_or(origin + 1000.0, |(_, b)| b);
-    let focus = focus.map(|(a, b)| ((a - origin) / 1000.0, (b - origin) / 1000.0));
     let full = (0.0, ((end - origin) / 1000.0).max(1.0));
     toolbar(ui, state, full);
-    let groups = visible_plots(pc, state);
-    let total_plots: usize = groups.iter().map(|(_, e)| e.len()).sum();
-    ui.label(format!(
-        "{total_plots} plots in {} reports{}",
-        groups.len(),
-        if state.show_boring {
-            ""
-        } else {
-            " (cumulative and constant series hidden)"
+    let key = (open.id.0, p, state.search.clone(), state.show_boring);
+    if state.cache.as_ref().is_none_or(|c| c.key != key) {
+        state.cache = Some(layout(open, p, pc, state));
+    }
+    let l = state.cache.take().expect("just filled");
+    let total_plots: usize = l.groups.iter().map(|(_, e)| e.len()).sum();
+    ui.horizontal_wrapped(|ui| {
+        ui.label(format!("{total_plots} plots in {} reports", l.groups.len()));
+        if l.hidden > 0 && !state.show_boring {
+            let text = format!("{} hidden series (cumulative or constant): show", l.hidden);
+            if ui.link(text).clicked() {
+                state.show_boring = true;
+            }
         }
-    ));
-    if groups.is_empty() {
+    });
+    if l.rows.is_empty() {
         ui.label(if pc.stats.reports.is_empty() {
             "This connection has no stats in the dump."
         } else {
-            "No plot matches the filter."
+            "No plot matches the search."
         });
+        state.cache = Some(l);
         return;
     }
     keyboard(ui, state, full);
-    let markers = event_markers(pc, origin);
-    // Layout: a header per report, then its plots; only what is in view is built.
-    let mut layout: Vec<(f32, Option<usize>, usize)> = Vec::new(); // (y, plot index or header, group)
-    let mut y = 0.0;
-    for (g, (_, entries)) in groups.iter().enumerate() {
-        layout.push((y, None, g));
-        y += HEADER_H;
-        for i in 0..entries.len() {
-            layout.push((y, Some(i), g));
-            y += PLOT_H;
-        }
-    }
-    let total_h = y;
-    let link = Id::unique(("stats x", &open.source, p));
-    let mut drawn_x: Option<(f64, f64)> = None;
-    egui::ScrollArea::vertical()
+    let axes = Axes {
+        origin,
+        full,
+        time: state.time_axis,
+        link: Id::unique(("stats x", open.id.0, p)),
+        pending: state.pending_x,
+    };
+    let focus = focus.map(|(a, b)| ((a - origin) / 1000.0, (b - origin) / 1000.0));
+    let highlight_reports: Vec<String> = state.highlight.iter().map(|(r, _)| r.clone()).collect();
+    let key_ctx = KeyContext {
+        axes: &axes,
+        bands: conn.map_or(&[][..], |c| &c.quality_bands[..]),
+        focus,
+        highlight: &highlight_reports,
+    };
+    let scroll = state
+        .scroll_to
+        .take()
+        .and_then(|t| target_y(&l, &t, open, p, pc));
+    let mut area = egui::ScrollArea::vertical()
         .id_salt("stats plots")
-        .auto_shrink([false, false])
-        .show_viewport(ui, |ui, viewport| {
-            ui.set_height(total_h);
-            let top = ui.min_rect().top();
-            let width = ui.available_width();
-            for &(y, item, g) in &layout {
-                let h = if item.is_some() { PLOT_H } else { HEADER_H };
-                if y + h < viewport.min.y || y > viewport.max.y {
-                    continue;
+        .auto_shrink([false, false]);
+    if let Some(y) = scroll {
+        area = area.vertical_scroll_offset(y);
+    }
+    let mut drawn_x: Option<(f64, f64)> = None;
+    area.show_viewport(ui, |ui, viewport| {
+        ui.set_height(l.height);
+        let top = ui.min_rect().top();
+        let width = ui.available_width();
+        for &(y, h, item) in &l.rows {
+            if y + h < viewport.min.y || y > viewport.max.y {
+                continue;
+            }
+            let rect = Rect::from_min_size(pos2(ui.min_rect().left(), top + y), vec2(width, h));
+            ui.scope_builder(UiBuilder::new().max_rect(rect), |ui| match item {
+                Item::Section(name) => {
+                    ui.heading(name);
                 }
-                let rect = Rect::from_min_size(pos2(ui.min_rect().left(), top + y), vec2(width, h));
-                let (title, entries) = &groups[g];
-                ui.scope_builder(UiBuilder::new().max_rect(rect), |ui| match item {
-                    None => {
-                        ui.strong(title);
-                    }
-                    Some(i) => {
-                        let gap = open.gap_ms(p, entries[i].report_index);
-                        let (x, response) = plot_one(
-                            ui,
-                            &entries[i],
-                            (origin, end, gap),
-                            state,
-                            link,
-                            (&markers, focus),
-                            full,
-                        );
-                        plot_menu(&response, &entries[i], pc.id.as_str(), origin, x, saver);
+                Item::Key(i) => {
+                    if let Some(chart) = conn.and_then(|c| c.key_charts.get(i)) {
+                        let x = key_charts::show(ui, chart, &key_ctx);
                         drawn_x = drawn_x.or(x);
                     }
-                });
-            }
-        });
+                }
+                Item::Header(g) => {
+                    ui.strong(&l.groups[g].0);
+                }
+                Item::Plot(g, i) => {
+                    let (ri, si) = l.groups[g].1[i];
+                    let report = &pc.stats.reports[ri];
+                    let entry = PlotEntry {
+                        report,
+                        series: &report.series[si],
+                        report_index: ri,
+                    };
+                    let bold = state
+                        .highlight
+                        .iter()
+                        .any(|(r, s)| r == report.id.as_str() && *s == entry.series.name);
+                    let ctx = PlotContext {
+                        axes: &axes,
+                        end,
+                        gap: open.gap_ms(p, ri),
+                        markers: &l.markers,
+                        focus,
+                        bold,
+                    };
+                    let (x, response) = plot_one(ui, &entry, &ctx);
+                    super::plot_menu::plot_menu(
+                        &response,
+                        &entry,
+                        pc.id.as_str(),
+                        origin,
+                        x,
+                        saver,
+                    );
+                    drawn_x = drawn_x.or(x);
+                }
+            });
+        }
+    });
+    state.cache = Some(l);
     if drawn_x.is_some() {
         state.last_x = drawn_x;
         state.pending_x = None;
     }
 }
 
+/// Id of the search box, so that Ctrl+F can focus it.
+pub fn search_id() -> Id {
+    Id::unique("stats search")
+}
+
 fn toolbar(ui: &mut egui::Ui, state: &mut StatsState, full: (f64, f64)) {
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.label("Search:");
         ui.add(
             egui::TextEdit::singleline(&mut state.search)
-                .hint_text("type or stat, e.g. inbound-rtp, jitter")
-                .desired_width(260.0),
+                .id(search_id())
+                .hint_text("stat or type: bitrate, loss, jitter, inbound-rtp (Ctrl+F)")
+                .desired_width(300.0),
         );
         ui.checkbox(
             &mut state.show_boring,
@@ -302,203 +480,126 @@ fn event_markers(pc: &PeerConnection, origin: f64) -> Vec<Marker> {
         .collect()
 }
 
-fn format_x(x: f64, origin: f64, axis: TimeAxis) -> String {
-    let t = origin + x * 1000.0;
-    match axis {
-        TimeAxis::Relative => format!("{x:.0} s"),
-        TimeAxis::Utc => super::clock(Timestamp(t)).chars().take(8).collect(),
-        TimeAxis::Local => {
-            use chrono::TimeZone;
-            chrono::Local
-                .timestamp_millis_opt(t as i64)
-                .single()
-                .map_or_else(String::new, |d| d.format("%H:%M:%S").to_string())
-        }
-    }
+/// What one stats plot needs besides its series.
+struct PlotContext<'a> {
+    axes: &'a Axes,
+    /// End of the call, epoch ms (bands end there).
+    end: f64,
+    /// Samples further apart than this (ms) are not joined.
+    gap: f64,
+    markers: &'a [Marker],
+    /// A focused finding's range, s since the origin.
+    focus: Option<(f64, f64)>,
+    /// The series is a focused finding's evidence.
+    bold: bool,
 }
 
 /// Draws one plot; returns the x range it showed, and the plot's response.
-#[allow(clippy::too_many_arguments)]
 fn plot_one(
     ui: &mut egui::Ui,
     entry: &PlotEntry<'_>,
-    (origin, end, gap): (f64, f64, f64),
-    state: &StatsState,
-    link: Id,
-    (markers, focus): (&[Marker], Option<(f64, f64)>),
-    full: (f64, f64),
+    c: &PlotContext<'_>,
 ) -> (Option<(f64, f64)>, egui::Response) {
     let PlotEntry { report, series, .. } = entry;
-    let unit = plots::unit(&series.name);
+    let (scale, unit) = plots::display(&series.name);
     let label = if unit.is_empty() {
         series.name.clone()
     } else {
         format!("{} ({unit})", series.name)
     };
-    let axis = state.time_axis;
     ui.horizontal(|ui| {
-        let r = ui.label(egui::RichText::new(&label).small());
+        let text = egui::RichText::new(&label).small();
+        let r = ui.label(if c.bold { text.strong() } else { text });
         if let Some(m) = plots::meaning(&series.name) {
             r.on_hover_text(m);
         }
     });
     let mut shown = None;
+    let axes = *c.axes;
     // Like webrtc-internals: a series that is never negative is drawn from zero.
     let from_zero = series.values.iter().all(|v| v.is_nan() || *v >= 0.0);
-    let plot = Plot::new(("stat", report.id.as_str(), series.name.as_str()));
+    let plot = axes.plot(
+        Plot::new(("stat", report.id.as_str(), series.name.as_str())),
+        PLOT_H - 24.0,
+    );
     let plot = if from_zero { plot.include_y(0.0) } else { plot };
+    let origin = axes.origin;
     let response = plot
-        .height(PLOT_H - 24.0)
-        .link_axis(link, [true, false])
-        .link_cursor(link, [true, false])
-        .default_x_bounds(full.0, full.1)
-        .allow_boxed_zoom(true)
-        .x_axis_formatter(move |mark, _| format_x(mark.value, origin, axis))
-        .y_axis_formatter(|mark, _| plots::si(mark.value))
-        // Equal y axes keep the linked x axes aligned on screen.
-        .y_axis_min_width(56.0)
-        .label_formatter(move |hover| {
-            let p = match hover {
-                egui_plot::HoverPosition::NearDataPoint { position, .. }
-                | egui_plot::HoverPosition::Elsewhere { position } => position,
-            };
-            Some(format!(
-                "{}\n{}",
-                format_x(p.x, origin, axis),
-                plots::si(p.y)
-            ))
-        })
+        .label_formatter(move |hover| Some(hover_text(hover, unit, origin, axes.time)))
         .show(ui, |plot_ui| {
-            if let Some((lo, hi)) = state.pending_x {
-                plot_ui.set_plot_bounds_x(lo..=hi);
-            }
-            let bounds = plot_ui.plot_bounds();
-            let (lo, hi) = (bounds.min()[0], bounds.max()[0]);
-            let range = if lo.is_finite() && hi.is_finite() && hi > lo {
-                (lo, hi)
-            } else {
-                full
-            };
+            let range = axes.range(plot_ui);
             shown = Some(range);
             let columns = plot_ui.transform().frame().width().max(1.0) as usize;
-            for (name, quiet) in BAND_PROPERTIES {
-                for (from, to, value) in plots::bands(report, name, quiet, Timestamp(end)) {
+            let bounds = plot_ui.plot_bounds();
+            let (top, height) = (bounds.max()[1], bounds.height());
+            // Each banded property labels its bands in its own lane, so labels never overlap.
+            for (lane, (name, quiet)) in BAND_PROPERTIES.iter().enumerate() {
+                for (from, to, value) in plots::bands(report, name, *quiet, Timestamp(c.end)) {
                     let color = band_color(name, &value);
+                    let (a, b) = ((from.0 - origin) / 1000.0, (to.0 - origin) / 1000.0);
                     plot_ui.span(
-                        Span::new(
-                            format!("{name}={value}"),
-                            (from.0 - origin) / 1000.0..=(to.0 - origin) / 1000.0,
-                        )
-                        .fill(color.gamma_multiply(0.18))
-                        .border_width(0.0),
+                        Span::new("", a..=b)
+                            .fill(color.gamma_multiply(0.18))
+                            .border_width(0.0),
                     );
+                    if b > range.0 && a < range.1 && height.is_finite() {
+                        let y = top - height * 0.13 * lane as f64;
+                        plot_ui.text(
+                            Text::new(
+                                "",
+                                PlotPoint::new(a.max(range.0), y),
+                                format!("{name}={value}"),
+                            )
+                            .anchor(Align2::LEFT_TOP)
+                            .color(color),
+                        );
+                    }
                 }
             }
-            if let Some((a, b)) = focus {
-                // A moment gets a band wide enough to see.
+            if let Some((a, b)) = c.focus {
                 let (a, b) = if b - a < 0.5 {
                     (a - 0.25, b + 0.25)
                 } else {
                     (a, b)
                 };
                 plot_ui.span(
-                    Span::new("finding", a..=b)
+                    Span::new("", a..=b)
                         .fill(Color32::from_rgb(240, 200, 60).gamma_multiply(0.22))
                         .border_width(1.0),
                 );
             }
-            for (x, name, color) in markers.iter() {
+            for (x, name, color) in c.markers {
                 if *x >= range.0 && *x <= range.1 {
                     plot_ui.vline(VLine::new(name.clone(), *x).color(*color).width(1.0));
                 }
             }
-            for segment in plots::decimate(
+            let color = if c.bold {
+                Color32::from_rgb(240, 200, 60)
+            } else {
+                Color32::from_rgb(90, 170, 250)
+            };
+            for mut segment in plots::decimate(
                 &report.timestamps,
                 series,
                 origin,
                 1000.0,
                 range,
                 columns,
-                gap,
+                c.gap,
             ) {
+                if scale != 1.0 {
+                    for p in &mut segment {
+                        p[1] *= scale;
+                    }
+                }
                 plot_ui.line(
                     Line::new(series.name.clone(), segment)
-                        .color(Color32::from_rgb(90, 170, 250))
-                        .width(1.5),
+                        .color(color)
+                        .width(if c.bold { 2.5 } else { 1.5 }),
                 );
             }
         });
     (shown, response.response)
-}
-
-/// The plot's context menu: save it as PNG (the visible range, at the screen's pixel
-/// density), or its series or whole report as CSV.
-fn plot_menu(
-    response: &egui::Response,
-    entry: &PlotEntry<'_>,
-    pc: &str,
-    origin: f64,
-    shown: Option<(f64, f64)>,
-    saver: &crate::ui::save::Saver,
-) {
-    use crate::ui::save::SaveJob;
-    let rect = response.rect;
-    response.context_menu(|ui| {
-        let ctx = ui.ctx().clone();
-        let safe = |s: &str| crate::export::png::file_safe(s);
-        let base = format!(
-            "{}_{}_{}",
-            safe(pc),
-            safe(entry.report.id.as_str()),
-            safe(&entry.series.name)
-        );
-        if ui.button("Save as PNG...").clicked() {
-            let ppp = ctx.pixels_per_point();
-            let chart = crate::export::png::series_chart(entry.report, entry.series, origin, shown);
-            let job = SaveJob::Png {
-                chart,
-                pc: pc.to_owned(),
-                width: (rect.width() * ppp) as u32,
-                height: (rect.height() * ppp).max(150.0) as u32,
-            };
-            saver.save(job, format!("{base}.png"), &ctx);
-            ui.close();
-        }
-        if ui.button("Copy image").clicked() {
-            let ppp = ctx.pixels_per_point();
-            let chart = crate::export::png::series_chart(entry.report, entry.series, origin, shown);
-            crate::ui::save::copy_chart(
-                &ctx,
-                &chart,
-                pc,
-                (rect.width() * ppp) as u32,
-                (rect.height() * ppp).max(150.0) as u32,
-            );
-            ui.close();
-        }
-        if ui.button("Save series as CSV...").clicked() {
-            let job = SaveJob::Csv {
-                pc: pc.to_owned(),
-                report: entry.report.clone(),
-                series: Some(entry.series.name.clone()),
-            };
-            saver.save(job, format!("{base}.csv"), &ctx);
-            ui.close();
-        }
-        if ui.button("Save report as CSV...").clicked() {
-            let job = SaveJob::Csv {
-                pc: pc.to_owned(),
-                report: entry.report.clone(),
-                series: None,
-            };
-            saver.save(
-                job,
-                format!("{}_{}.csv", safe(pc), safe(entry.report.id.as_str())),
-                &ctx,
-            );
-            ui.close();
-        }
-    });
 }
 
 fn band_color(name: &str, value: &str) -> Color32 {
