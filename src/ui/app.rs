@@ -64,6 +64,8 @@ impl RtcscopeApp {
                 ice: Default::default(),
                 sdp: Default::default(),
                 show_warnings: false,
+                show_help: false,
+                show_about: false,
                 compare: None,
                 saver: Default::default(),
                 compare_b_on_load: None,
@@ -172,6 +174,39 @@ impl RtcscopeApp {
         if let (Some(ia), Some(ib)) = (find(&s.dumps, &a), find(&s.dumps, &b)) {
             s.compare = Some(views::compare::CompareState::new((ia, 0), (ib, 0)));
             s.tab = Tab::Compare;
+        }
+    }
+
+    /// Does what a keyboard shortcut asks.
+    fn shortcut(&mut self, action: super::shortcuts::Action, ctx: &egui::Context) {
+        use super::shortcuts::Action;
+        let s = &mut self.state;
+        match action {
+            Action::Open => self.open_dialog(ctx),
+            Action::Search => {
+                if s.selected.is_some_and(|(_, p)| p.is_some()) {
+                    s.tab = Tab::Stats;
+                    ctx.memory_mut(|m| m.request_focus(views::stats::search_id()));
+                }
+            }
+            Action::CloseDialogs => {
+                s.show_warnings = false;
+                s.browser.open = false;
+                s.show_help = false;
+                s.show_about = false;
+            }
+            Action::Tab(tab) => {
+                let has_pc = s.selected.is_some_and(|(_, p)| p.is_some());
+                if has_pc || tab == Tab::Media {
+                    s.tab = tab;
+                }
+            }
+            Action::CloseDump => {
+                if let Some((d, _)) = s.selected {
+                    s.send(Command::Close(d));
+                }
+            }
+            Action::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
         }
     }
 
@@ -364,6 +399,30 @@ impl RtcscopeApp {
                     ui.close();
                 }
             });
+            ui.menu_button("View", |ui| {
+                let mut pref = ctx.options(|o| o.theme_preference);
+                let before = pref;
+                ui.radio_value(
+                    &mut pref,
+                    egui::ThemePreference::System,
+                    "Follow the system",
+                );
+                ui.radio_value(&mut pref, egui::ThemePreference::Light, "Light");
+                ui.radio_value(&mut pref, egui::ThemePreference::Dark, "Dark");
+                if pref != before {
+                    ctx.set_theme(pref);
+                }
+            });
+            ui.menu_button("Help", |ui| {
+                if ui.button("Keyboard shortcuts").clicked() {
+                    self.state.show_help = true;
+                    ui.close();
+                }
+                if ui.button("About rtcscope").clicked() {
+                    self.state.show_about = true;
+                    ui.close();
+                }
+            });
             if let Some(status) = self.state.saver.status() {
                 ui.weak(status);
             }
@@ -407,6 +466,25 @@ impl RtcscopeApp {
                 .get(at.min(s.dumps.len().saturating_sub(1)))
                 .map(|d| (d.id, (!d.dump.peer_connections.is_empty()).then_some(0)));
         }
+    }
+
+    /// Help and About.
+    fn dialogs(&mut self, ctx: &egui::Context) {
+        let s = &mut self.state;
+        egui::Window::new("Keyboard shortcuts")
+            .open(&mut s.show_help)
+            .collapsible(false)
+            .show(ctx, super::shortcuts::help);
+        egui::Window::new("About rtcscope")
+            .open(&mut s.show_about)
+            .collapsible(false)
+            .show(ctx, |ui| {
+                ui.heading(format!("rtcscope {}", env!("CARGO_PKG_VERSION")));
+                ui.label(env!("CARGO_PKG_DESCRIPTION"));
+                ui.label(
+                    "Reads webrtc-internals exports and rtcstats dumps (rtcstats-js, Jitsi, Chrome's download), and says what went wrong.",
+                );
+            });
     }
 
     fn status(&mut self, ui: &mut egui::Ui) {
@@ -460,13 +538,8 @@ impl eframe::App for RtcscopeApp {
         self.collect_loads();
         self.maybe_compare();
         self.collect_dialog(&ctx);
-        if ctx.input_mut(|i| {
-            i.consume_shortcut(&egui::KeyboardShortcut::new(
-                egui::Modifiers::COMMAND,
-                egui::Key::O,
-            ))
-        }) {
-            self.open_dialog(&ctx);
+        for action in super::shortcuts::pressed(&ctx) {
+            self.shortcut(action, &ctx);
         }
         if self.loader.is_busy() {
             // Progress bars move while bytes arrive.
@@ -484,6 +557,7 @@ impl eframe::App for RtcscopeApp {
         if self.state.show_warnings {
             views::warnings::show(&ctx, &mut self.state);
         }
+        self.dialogs(&ctx);
         if self.state.browser.open {
             let s = &mut self.state;
             for source in

@@ -5,6 +5,7 @@ pub mod app;
 pub mod loader;
 pub mod remote;
 pub mod save;
+pub mod shortcuts;
 pub mod state;
 pub mod views;
 

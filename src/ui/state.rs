@@ -166,6 +166,10 @@ pub struct AppState {
     pub sdp: crate::ui::views::sdp::SdpState,
     /// Whether the warnings window is open.
     pub show_warnings: bool,
+    /// Whether Help > Keyboard shortcuts is open.
+    pub show_help: bool,
+    /// Whether Help > About is open.
+    pub show_about: bool,
     /// Two connections being compared.
     pub compare: Option<crate::ui::views::compare::CompareState>,
     /// Background saves (PNG, CSV) and their last outcome.

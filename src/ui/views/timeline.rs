@@ -120,8 +120,34 @@ pub fn show(ui: &mut egui::Ui, open: &OpenDump, p: usize, state: &mut TimelineSt
             }
         });
     }
+    state.refresh(&open.source, p, pc);
+    // Up/Down move the selection through the rows shown.
+    let mut moved_to = None;
+    if !ui.ctx().egui_wants_keyboard_input() {
+        let (up, down) = ui.input(|i| {
+            (
+                i.key_pressed(egui::Key::ArrowUp),
+                i.key_pressed(egui::Key::ArrowDown),
+            )
+        });
+        let rows = &state.cache.as_ref().expect("refreshed").rows;
+        if !rows.is_empty() && (up || down) {
+            let at = state
+                .selected
+                .and_then(|s| rows.iter().position(|&r| r == s));
+            let k = match at {
+                None => 0,
+                Some(k) if down => (k + 1).min(rows.len() - 1),
+                Some(k) => k.saturating_sub(1),
+            };
+            moved_to = Some((k, rows[k]));
+        }
+    }
+    if let Some((_, event)) = moved_to {
+        state.selected = Some(event);
+    }
     let selected = state.selected;
-    let cache = state.refresh(&open.source, p, pc);
+    let cache = state.cache.as_ref().expect("refreshed");
     ui.label(format!(
         "{} of {} events",
         cache.rows.len(),
@@ -134,65 +160,69 @@ pub fn show(ui: &mut egui::Ui, open: &OpenDump, p: usize, state: &mut TimelineSt
     } else {
         0.0
     };
-    egui::ScrollArea::both()
+    let mut area = egui::ScrollArea::both()
         .id_salt("timeline rows")
         .max_height(ui.available_height() - detail_h)
-        .auto_shrink([false, false])
-        .show_rows(ui, row_h, cache.rows.len(), |ui, range| {
-            egui::Grid::new("timeline grid")
-                .num_columns(5)
-                .striped(true)
-                .min_row_height(row_h)
-                .show(ui, |ui| {
-                    for &i in &cache.rows[range] {
-                        let e = &pc.events[i];
-                        let color = if is_bad(e) {
-                            Some(ui.visuals().error_fg_color)
-                        } else if is_good(e) {
-                            Some(egui::Color32::from_rgb(60, 170, 90))
-                        } else {
-                            None
-                        };
-                        let text = |s: String| {
-                            let t = egui::RichText::new(s);
-                            match color {
-                                Some(c) => t.color(c),
-                                None => t,
-                            }
-                        };
-                        ui.monospace(clock(e.time));
-                        ui.monospace(format!("{:+.3}", (e.time.0 - created) / 1000.0));
-                        if ui
-                            .selectable_label(selected == Some(i), text(e.name.clone()))
-                            .clicked()
-                        {
-                            clicked = Some(i);
+        .auto_shrink([false, false]);
+    if let Some((k, _)) = moved_to {
+        // Keep the selected row in view, a few rows from the top.
+        area = area.vertical_scroll_offset(((k as f32 - 3.0) * row_h).max(0.0));
+    }
+    area.show_rows(ui, row_h, cache.rows.len(), |ui, range| {
+        egui::Grid::new("timeline grid")
+            .num_columns(5)
+            .striped(true)
+            .min_row_height(row_h)
+            .show(ui, |ui| {
+                for &i in &cache.rows[range] {
+                    let e = &pc.events[i];
+                    let color = if is_bad(e) {
+                        Some(ui.visuals().error_fg_color)
+                    } else if is_good(e) {
+                        Some(egui::Color32::from_rgb(60, 170, 90))
+                    } else {
+                        None
+                    };
+                    let text = |s: String| {
+                        let t = egui::RichText::new(s);
+                        match color {
+                            Some(c) => t.color(c),
+                            None => t,
                         }
-                        match cache.partners[i] {
-                            Some(j) if is_result(&e.name).is_none() => {
-                                let result = &pc.events[j];
-                                ui.label(text(format!(
-                                    "-> {} after {:.1} ms",
-                                    if result.is_failure() { "failed" } else { "ok" },
-                                    result.time.0 - e.time.0
-                                )));
-                            }
-                            Some(j) => {
-                                ui.weak(format!("<- {:.1} ms", e.time.0 - pc.events[j].time.0));
-                            }
-                            None => {
-                                ui.label("");
-                            }
-                        }
-                        let mut summary = cache.summaries[i].clone();
-                        if summary.chars().count() > 120 {
-                            summary = summary.chars().take(117).collect::<String>() + "...";
-                        }
-                        ui.label(text(summary));
-                        ui.end_row();
+                    };
+                    ui.monospace(clock(e.time));
+                    ui.monospace(format!("{:+.3}", (e.time.0 - created) / 1000.0));
+                    if ui
+                        .selectable_label(selected == Some(i), text(e.name.clone()))
+                        .clicked()
+                    {
+                        clicked = Some(i);
                     }
-                });
-        });
+                    match cache.partners[i] {
+                        Some(j) if is_result(&e.name).is_none() => {
+                            let result = &pc.events[j];
+                            ui.label(text(format!(
+                                "-> {} after {:.1} ms",
+                                if result.is_failure() { "failed" } else { "ok" },
+                                result.time.0 - e.time.0
+                            )));
+                        }
+                        Some(j) => {
+                            ui.weak(format!("<- {:.1} ms", e.time.0 - pc.events[j].time.0));
+                        }
+                        None => {
+                            ui.label("");
+                        }
+                    }
+                    let mut summary = cache.summaries[i].clone();
+                    if summary.chars().count() > 120 {
+                        summary = summary.chars().take(117).collect::<String>() + "...";
+                    }
+                    ui.label(text(summary));
+                    ui.end_row();
+                }
+            });
+    });
     if let Some(i) = clicked {
         state.selected = if state.selected == Some(i) {
             None

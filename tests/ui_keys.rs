@@ -1,0 +1,79 @@
+//! Keyboard shortcuts, Help and About, and the timeline's Up/Down, through the real app.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::bundled;
+use egui::accesskit::Role;
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use rtcscope::ui::RtcscopeApp;
+use rtcscope::ui::app::Tab;
+
+fn loaded(sources: Vec<String>) -> Harness<'static, RtcscopeApp> {
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(move |cc| RtcscopeApp::new(cc, sources));
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while h.state().is_loading() {
+        assert!(Instant::now() < deadline, "loading did not finish");
+        std::thread::sleep(Duration::from_millis(10));
+        h.step();
+    }
+    h.run_steps(3);
+    h
+}
+
+fn press(h: &mut Harness<'_, RtcscopeApp>, modifiers: Modifiers, key: Key) {
+    h.key_press_modifiers(modifiers, key);
+    h.run_steps(3);
+}
+
+#[test]
+fn shortcuts_switch_tabs_search_and_close() {
+    let dump = bundled("rtcstats-v3_loopback_30s.jsonl.br")
+        .to_string_lossy()
+        .into_owned();
+    let mut h = loaded(vec![dump]);
+    assert_eq!(h.state().state.tab, Tab::Summary);
+    press(&mut h, Modifiers::COMMAND, Key::Num2);
+    assert_eq!(h.state().state.tab, Tab::Overview);
+    press(&mut h, Modifiers::COMMAND, Key::Num3);
+    assert_eq!(h.state().state.tab, Tab::Timeline);
+    // Up/Down walk the timeline.
+    press(&mut h, Modifiers::NONE, Key::ArrowDown);
+    let first = h.state().state.timeline.selected;
+    assert!(first.is_some());
+    press(&mut h, Modifiers::NONE, Key::ArrowDown);
+    press(&mut h, Modifiers::NONE, Key::ArrowDown);
+    let third = h.state().state.timeline.selected;
+    assert!(third > first, "{first:?} then {third:?}");
+    press(&mut h, Modifiers::NONE, Key::ArrowUp);
+    assert!(h.state().state.timeline.selected < third);
+    // Ctrl+F opens Stats with the search focused: typing goes into it.
+    press(&mut h, Modifiers::COMMAND, Key::F);
+    assert_eq!(h.state().state.tab, Tab::Stats);
+    h.get_by_role(Role::TextInput).type_text("jitter");
+    h.run_steps(3);
+    assert_eq!(h.state().state.stats.search, "jitter");
+    // Help and About open from the menu; Esc closes them.
+    h.get_by_label("Help").click();
+    h.run_steps(2);
+    h.get_by_label("Keyboard shortcuts").click();
+    h.run_steps(3);
+    h.get_by_label("Search the stats");
+    h.get_by_label("Help").click();
+    h.run_steps(2);
+    h.get_by_label("About rtcscope").click();
+    h.run_steps(3);
+    h.get_by_label(&format!("rtcscope {}", env!("CARGO_PKG_VERSION")));
+    press(&mut h, Modifiers::NONE, Key::Escape);
+    assert!(!h.state().state.show_help && !h.state().state.show_about);
+    assert!(h.query_by_label("Search the stats").is_none());
+    // Ctrl+W closes the dump.
+    press(&mut h, Modifiers::COMMAND, Key::W);
+    assert!(h.state().state.dumps.is_empty());
+    h.get_by_label_contains("Drop a webrtc-internals or rtcstats dump here");
+}
