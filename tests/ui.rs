@@ -281,6 +281,15 @@ fn two_dumps_on_the_command_line_open_side_by_side() {
     h.get_by_label_contains("B: rtcstats-v3_loopback_30s.jsonl.br PC_0");
     h.get_by_label("Summary");
     h.get_by_label("setup time (to connected)");
+    // Both verdicts, and B - A with its unit.
+    h.get_by_label("Verdicts:");
+    h.get_by_label_contains("A degraded");
+    assert!(
+        h.query_all_by_label_contains(" ms")
+            .filter_map(|n| n.accesskit_node().label().or(n.value()))
+            .any(|l| l.starts_with('+') || l.starts_with('-')),
+        "no B - A value with a unit"
+    );
     h.get_by_label("inbound video frames per second median");
     h.get_by_label("A stat of both, on the aligned time axis");
     // Aligned by creation and by first connected, B's shift differs.

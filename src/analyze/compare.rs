@@ -402,6 +402,8 @@ pub struct Row {
     pub b: String,
     /// B − A, for numbers.
     pub delta: Option<f64>,
+    /// B − A with its unit (`+12.5 ms`), empty for text rows.
+    pub delta_text: String,
     /// The worse side, where worse is defined.
     pub worse: Option<Side>,
 }
@@ -420,19 +422,44 @@ fn number_row(
         )
     };
     let delta = a.zip(b).map(|(a, b)| b - a);
-    // Only a meaningful gap makes a side worse: within 5 % is the same call quality.
+    // Only a gap that matters makes a side worse: more than 5 % apart *and* more than what
+    // a user could notice in that unit (0.125 vs 0.27 ms of jitter is the same call).
     let worse = match (a, b, higher_is_worse) {
-        (Some(a), Some(b), Some(h)) if (b - a).abs() > 0.05 * a.abs().max(b.abs()) => {
+        (Some(a), Some(b), Some(h))
+            if (b - a).abs() > 0.05 * a.abs().max(b.abs())
+                && (b - a).abs() >= min_difference(label, unit) =>
+        {
             Some(if (b > a) == h { Side::B } else { Side::A })
         }
         _ => None,
     };
+    let delta_text = delta.map_or_else(String::new, |d| {
+        let sign = if d > 0.0 { "+" } else { "" };
+        format!("{sign}{} {unit}", super::plots::si(d))
+            .trim()
+            .to_owned()
+    });
     Row {
         label: label.to_owned(),
         a: text(a),
         b: text(b),
         delta,
+        delta_text,
         worse,
+    }
+}
+
+/// The smallest difference that matters in `unit` (for the metric `label`).
+fn min_difference(label: &str, unit: &str) -> f64 {
+    match unit {
+        "ms" if label.contains("setup") => 100.0,
+        "ms" if label.contains("round-trip") => 20.0,
+        "ms" => 5.0,
+        "%" => 0.5,
+        "bits/s" => 50_000.0,
+        "fps" => 2.0,
+        "s" => 1.0,
+        _ => 1.0,
     }
 }
 
@@ -442,6 +469,7 @@ fn text_row(label: &str, a: &[String], b: &[String]) -> Row {
         a: a.join(" -> "),
         b: b.join(" -> "),
         delta: None,
+        delta_text: String::new(),
         worse: None,
     }
 }
@@ -718,6 +746,25 @@ mod tests {
                 .worse,
             None
         );
+        assert_eq!(row("setup time (to connected)").delta_text, "+600 ms");
+        // Far apart relatively but not in absolute terms: 0.125 vs 0.27 ms of jitter.
+        let jitter = |ms: f64| {
+            let mut s = SessionSummary::default();
+            s.directions.push(Direction {
+                label: "inbound audio".into(),
+                jitter_ms: Dist {
+                    median: Some(ms),
+                    p95: Some(ms * 40.0),
+                },
+                ..Direction::default()
+            });
+            s
+        };
+        let rows = compare(&jitter(0.125), &jitter(0.27));
+        let row = |l: &str| rows.iter().find(|r| r.label == l).unwrap();
+        assert_eq!(row("inbound audio jitter median").worse, None);
+        // 5 ms against 10.8 ms at p95 is.
+        assert_eq!(row("inbound audio jitter p95").worse, Some(Side::B));
     }
 
     #[test]

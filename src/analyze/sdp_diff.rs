@@ -509,6 +509,32 @@ a=extmap:3 urn:3gpp:video-orientation\r\na=rtpmap:96 VP8/90000\r\na=rtcp-fb:96 n
         diff(&parse(a), &parse(b))
     }
 
+    #[test]
+    fn the_default_comparison_stays_on_one_side() {
+        use crate::model::{Description, SdpType, Timestamp};
+        let desc = |event: &str, t: SdpType| Description {
+            event_index: 0,
+            event: event.to_owned(),
+            time: Timestamp(0.0),
+            sdp_type: t,
+            sdp: BASE.to_owned(),
+        };
+        // The answerer's view: remote offer, local answer, a re-offer and its answer.
+        let all = [
+            desc("setRemoteDescription", SdpType::Offer),
+            desc("createAnswerOnSuccess", SdpType::Answer),
+            desc("setLocalDescription", SdpType::Answer),
+            desc("setRemoteDescription", SdpType::Offer),
+            desc("createAnswerOnSuccess", SdpType::Answer),
+        ];
+        // The first of each side has nothing before it on its side.
+        assert_eq!(previous_same_side(&all, 0), None);
+        assert_eq!(previous_same_side(&all, 1), None);
+        // The local answer is compared with the local one before it, never the remote offer.
+        assert_eq!(previous_same_side(&all, 4), Some(2));
+        assert_eq!(previous_same_side(&all, 3), Some(0));
+    }
+
     fn all(d: &SdpDiff) -> Vec<String> {
         d.session
             .iter()

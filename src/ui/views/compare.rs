@@ -7,7 +7,7 @@ use egui_plot::{Legend, Line, Plot};
 
 use crate::analyze::charts::{Chart, Line as Curve};
 use crate::analyze::compare::{
-    Alignment, Side, alignment_offset, compare, match_reports, report_key, summarize_session,
+    Alignment, Row, Side, alignment_offset, compare, match_reports, report_key, summarize_session,
     zero_of,
 };
 use crate::analyze::plots::{decimate, gap_ms, si, unit};
@@ -45,6 +45,8 @@ pub struct CompareState {
     pub stat: String,
     /// Two plots with a shared y scale instead of one overlaid plot.
     pub separate: bool,
+    /// The summary rows of (A, B), computed when either changes.
+    rows: Option<(Pair, Vec<Row>)>,
 }
 
 impl CompareState {
@@ -58,6 +60,7 @@ impl CompareState {
             pair: 0,
             stat: String::new(),
             separate: false,
+            rows: None,
         }
     }
 
@@ -74,6 +77,9 @@ fn get(dumps: &[OpenDump], at: (DumpId, usize)) -> Option<(&OpenDump, &PeerConne
     let d = dumps.iter().find(|d| d.id == at.0)?;
     Some((d, d.dump.peer_connections.get(at.1)?))
 }
+
+/// The two compared connections, as (dump, connection index).
+type Pair = ((DumpId, usize), (DumpId, usize));
 
 /// Shows the comparison. Returns false when the user closed it.
 pub fn show(
@@ -126,7 +132,15 @@ pub fn show(
     egui::ScrollArea::vertical()
         .id_salt("compare scroll")
         .show(ui, |ui| {
-            summary_table(ui, a, b);
+            let key = (state.a, state.b);
+            if state.rows.as_ref().is_none_or(|(k, _)| *k != key) {
+                let rows = compare(&summarize_session(a), &summarize_session(b));
+                state.rows = Some((key, rows));
+            }
+            if let Some((_, rows)) = &state.rows {
+                verdicts(ui, (da, state.a.1), (db, state.b.1));
+                summary_table(ui, rows);
+            }
             ui.add_space(8.0);
             differences(ui, da, a, db, b);
             ui.add_space(8.0);
@@ -135,9 +149,47 @@ pub fn show(
     keep
 }
 
-fn summary_table(ui: &mut egui::Ui, a: &PeerConnection, b: &PeerConnection) {
+/// Both verdicts, and the findings one side has and the other has not (by rule).
+fn verdicts(ui: &mut egui::Ui, (da, pa): (&OpenDump, usize), (db, pb): (&OpenDump, usize)) {
+    fn of(
+        d: &OpenDump,
+        p: usize,
+    ) -> (crate::analyze::findings::Verdict, Vec<(&'static str, &str)>) {
+        let id = d.dump.peer_connections.get(p).map(|pc| pc.id.to_string());
+        let verdict = d
+            .analysis
+            .verdicts
+            .connections
+            .get(p)
+            .map_or(crate::analyze::findings::Verdict::Good, |v| v.verdict);
+        let rules: Vec<(&'static str, &str)> = d
+            .analysis
+            .findings
+            .iter()
+            .zip(&d.analysis.messages)
+            .filter(|(f, _)| f.pc == id)
+            .map(|(f, m)| (f.rule, m.as_str()))
+            .collect();
+        (verdict, rules)
+    }
+    let ((va, fa), (vb, fb)) = (of(da, pa), of(db, pb));
+    ui.horizontal_wrapped(|ui| {
+        ui.strong("Verdicts:");
+        ui.label(RichText::new(format!("A {}", va.name())).color(super::verdict_color(va)));
+        ui.label(RichText::new(format!("B {}", vb.name())).color(super::verdict_color(vb)));
+    });
+    for (side, mine, theirs) in [("A", &fa, &fb), ("B", &fb, &fa)] {
+        for (rule, message) in mine
+            .iter()
+            .filter(|(r, _)| !theirs.iter().any(|(t, _)| t == r))
+        {
+            ui.add(egui::Label::new(format!("only {side}: {rule}  {message}")).wrap());
+        }
+    }
+}
+
+fn summary_table(ui: &mut egui::Ui, rows: &[Row]) {
     ui.strong("Summary");
-    let rows = compare(&summarize_session(a), &summarize_session(b));
     let bad = ui.visuals().error_fg_color;
     egui::Grid::new("compare summary")
         .striped(true)
@@ -164,7 +216,7 @@ fn summary_table(ui: &mut egui::Ui, a: &PeerConnection, b: &PeerConnection) {
                 };
                 cell(ui, &r.a, r.worse == Some(Side::A));
                 cell(ui, &r.b, r.worse == Some(Side::B));
-                ui.label(r.delta.map(si).unwrap_or_default());
+                ui.label(&r.delta_text);
                 ui.end_row();
             }
         });
