@@ -23,7 +23,7 @@ pub struct RtcscopeApp {
     /// Shared state (public for tests).
     pub state: AppState,
     loader: Loader,
-    dialog: Option<Receiver<Vec<std::path::PathBuf>>>,
+    dialog: Option<Receiver<Result<Vec<std::path::PathBuf>, super::save::NoDialog>>>,
 }
 
 impl RtcscopeApp {
@@ -66,6 +66,7 @@ impl RtcscopeApp {
                 show_warnings: false,
                 show_help: false,
                 show_about: false,
+                open_prompt: None,
                 compare: None,
                 saver: Default::default(),
                 compare_b_on_load: None,
@@ -194,6 +195,8 @@ impl RtcscopeApp {
                 s.browser.open = false;
                 s.show_help = false;
                 s.show_about = false;
+                s.open_prompt = None;
+                s.saver.pending().take();
             }
             Action::Tab(tab) => {
                 let has_pc = s.selected.is_some_and(|(_, p)| p.is_some());
@@ -299,6 +302,7 @@ impl RtcscopeApp {
         s.stats.scroll_to = target;
         s.tab = Tab::Stats;
     }
+
     /// Opens the native file dialog on its own thread, so that no frame waits for it.
     fn open_dialog(&mut self, ctx: &egui::Context) {
         if self.dialog.is_some() {
@@ -309,10 +313,12 @@ impl RtcscopeApp {
         let spawned = std::thread::Builder::new()
             .name("open dialog".into())
             .spawn(move || {
-                let files = rfd::FileDialog::new()
-                    .set_title("Open WebRTC dumps")
-                    .pick_files()
-                    .unwrap_or_default();
+                let files = super::save::run_dialog(|| {
+                    rfd::FileDialog::new()
+                        .set_title("Open WebRTC dumps")
+                        .pick_files()
+                })
+                .map(Option::unwrap_or_default);
                 let _ = tx.send(files);
                 ctx.request_repaint();
             });
@@ -327,11 +333,19 @@ impl RtcscopeApp {
 
     fn collect_dialog(&mut self, ctx: &egui::Context) {
         let Some(rx) = &self.dialog else { return };
-        if let Ok(files) = rx.try_recv() {
-            self.dialog = None;
-            for f in files {
-                self.open(f.to_string_lossy().into_owned(), ctx);
+        match rx.try_recv() {
+            Ok(Ok(files)) => {
+                self.dialog = None;
+                for f in files {
+                    self.open(f.to_string_lossy().into_owned(), ctx);
+                }
             }
+            // No dialog could open: ask for a path in the window.
+            Ok(Err(super::save::NoDialog)) => {
+                self.dialog = None;
+                self.state.open_prompt = Some(String::new());
+            }
+            Err(_) => {}
         }
     }
 
@@ -558,6 +572,10 @@ impl eframe::App for RtcscopeApp {
             views::warnings::show(&ctx, &mut self.state);
         }
         self.dialogs(&ctx);
+        views::path_prompt::save(&ctx, &self.state.saver);
+        if let Some(path) = views::path_prompt::open(&ctx, &mut self.state.open_prompt) {
+            self.open(path, &ctx);
+        }
         if self.state.browser.open {
             let s = &mut self.state;
             for source in

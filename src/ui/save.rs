@@ -38,10 +38,50 @@ pub enum SaveJob {
     },
 }
 
+/// The smallest size charts are saved at, so that titles and labels are legible.
+pub const PNG_MIN: (u32, u32) = (1600, 800);
+
+/// A dialog that returns this fast did not open: nobody cancels within a quarter second.
+const DIALOG_FAILED_WITHIN: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// Whether native dialogs are switched off (`RTCSCOPE_NO_DIALOG=1`, for tests and machines
+/// without a desktop portal or zenity).
+pub fn dialogs_disabled() -> bool {
+    std::env::var_os("RTCSCOPE_NO_DIALOG").is_some_and(|v| !v.is_empty() && v != "0")
+}
+
+/// No native file dialog could open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("no file dialog could open (no xdg-desktop-portal or zenity)")]
+pub struct NoDialog;
+
+/// Runs `pick` (a native dialog) and tells whether it could open: [`NoDialog`] when dialogs
+/// are off or it came back empty at once.
+pub fn run_dialog<T>(pick: impl FnOnce() -> Option<T>) -> Result<Option<T>, NoDialog> {
+    if dialogs_disabled() {
+        return Err(NoDialog);
+    }
+    let started = std::time::Instant::now();
+    match pick() {
+        Some(v) => Ok(Some(v)),
+        None if started.elapsed() < DIALOG_FAILED_WITHIN => Err(NoDialog),
+        None => Ok(None),
+    }
+}
+
+/// A save whose dialog could not open: the window asks for a path instead.
+pub struct PendingSave {
+    /// What to save.
+    pub job: SaveJob,
+    /// The path typed so far (starts as the suggested name in the home folder).
+    pub path: String,
+}
+
 /// Runs save jobs in the background and keeps the last outcome.
 #[derive(Default, Clone)]
 pub struct Saver {
     status: Arc<Mutex<Option<String>>>,
+    pending: Arc<Mutex<Option<PendingSave>>>,
 }
 
 impl Saver {
@@ -50,22 +90,46 @@ impl Saver {
         self.status.lock().ok().and_then(|s| s.clone())
     }
 
-    /// Asks where to save, then saves, off the UI thread.
+    /// A save waiting for a typed path, if its dialog could not open.
+    pub fn pending(&self) -> std::sync::MutexGuard<'_, Option<PendingSave>> {
+        self.pending.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Asks where to save, then saves, off the UI thread. When no dialog can open, the job
+    /// waits in [`Saver::pending`] for a path typed in the window.
     pub fn save(&self, job: SaveJob, suggested: String, ctx: &egui::Context) {
         let status = self.status.clone();
+        let pending = self.pending.clone();
         let ctx = ctx.clone();
         let spawned = std::thread::Builder::new()
             .name("save".into())
             .spawn(move || {
-                let dialog = rfd::FileDialog::new().set_file_name(&suggested);
-                let path = match &job {
-                    SaveJob::Folder { .. } => dialog.pick_folder(),
-                    _ => dialog.save_file(),
-                };
-                let Some(path) = path else { return };
-                let outcome = Self::write(job, &path);
-                if let Ok(mut s) = status.lock() {
-                    *s = Some(outcome.unwrap_or_else(|e| format!("Could not save: {e}")));
+                let folder = matches!(job, SaveJob::Folder { .. });
+                let picked = run_dialog(|| {
+                    let dialog = rfd::FileDialog::new().set_file_name(&suggested);
+                    if folder {
+                        dialog.pick_folder()
+                    } else {
+                        dialog.save_file()
+                    }
+                });
+                match picked {
+                    Ok(Some(path)) => {
+                        let outcome = Self::write(job, &path);
+                        if let Ok(mut s) = status.lock() {
+                            *s = Some(outcome.unwrap_or_else(|e| format!("Could not save: {e}")));
+                        }
+                    }
+                    Ok(None) => {}
+                    Err(NoDialog) => {
+                        let home = directories::UserDirs::new()
+                            .map(|u| u.home_dir().to_path_buf())
+                            .unwrap_or_else(|| PathBuf::from("."));
+                        let path = home.join(&suggested).to_string_lossy().into_owned();
+                        if let Ok(mut p) = pending.lock() {
+                            *p = Some(PendingSave { job, path });
+                        }
+                    }
                 }
                 ctx.request_repaint();
             });
@@ -74,6 +138,24 @@ impl Saver {
         {
             *s = Some(format!("Could not save: {e}"));
         }
+    }
+
+    /// Writes the pending job to `path` on a background thread.
+    pub fn save_pending_to(&self, path: PathBuf, ctx: &egui::Context) {
+        let Some(p) = self.pending().take() else {
+            return;
+        };
+        let status = self.status.clone();
+        let ctx = ctx.clone();
+        let _ = std::thread::Builder::new()
+            .name("save".into())
+            .spawn(move || {
+                let outcome = Self::write(p.job, &path);
+                if let Ok(mut s) = status.lock() {
+                    *s = Some(outcome.unwrap_or_else(|e| format!("Could not save: {e}")));
+                }
+                ctx.request_repaint();
+            });
     }
 
     /// Writes `job` to `path` (a file, or a folder for [`SaveJob::Folder`]). Returns the
@@ -105,7 +187,7 @@ impl Saver {
                 std::fs::create_dir_all(path).map_err(|e| format!("{}: {e}", path.display()))?;
                 for (name, chart) in &charts {
                     let file: PathBuf = path.join(name);
-                    crate::export::png::write_chart(chart, &pc, &file, 1200, 600)?;
+                    crate::export::png::write_chart(chart, &pc, &file, PNG_MIN.0, PNG_MIN.1)?;
                 }
                 Ok(format!(
                     "Saved {} charts to {}",

@@ -170,6 +170,8 @@ pub struct AppState {
     pub show_help: bool,
     /// Whether Help > About is open.
     pub show_about: bool,
+    /// The typed path of an open whose dialog could not open.
+    pub open_prompt: Option<String>,
     /// Two connections being compared.
     pub compare: Option<crate::ui::views::compare::CompareState>,
     /// Background saves (PNG, CSV) and their last outcome.

@@ -110,3 +110,30 @@ fn precise_x(x: f64, origin: f64, axis: TimeAxis) -> String {
         _ => format_x(x, origin, axis),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use egui_plot::PlotPoint;
+
+    #[test]
+    fn hover_reads_the_nearest_sample_not_the_cursor() {
+        let near = HoverPosition::NearDataPoint {
+            plot_name: "jitter",
+            position: PlotPoint::new(12.34, 8.5),
+            index: 3,
+        };
+        assert_eq!(
+            hover_text(&near, "ms", 0.0, TimeAxis::Relative),
+            "jitter\n8.5 ms\nat +12.3 s"
+        );
+        let elsewhere = HoverPosition::Elsewhere {
+            position: PlotPoint::new(3.0, 999.0),
+        };
+        // Away from the data only the time is given: the cursor's y is nobody's value.
+        assert_eq!(
+            hover_text(&elsewhere, "ms", 0.0, TimeAxis::Relative),
+            "+3.0 s"
+        );
+    }
+}

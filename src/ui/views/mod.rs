@@ -7,6 +7,7 @@ pub mod key_charts;
 pub mod media;
 pub mod open_remote;
 pub mod overview;
+pub mod path_prompt;
 pub mod plot_menu;
 pub mod sdp;
 pub mod sidebar;

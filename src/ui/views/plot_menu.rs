@@ -2,6 +2,7 @@
 //! as CSV, all on the saver's background thread.
 
 use super::stats::PlotEntry;
+use crate::ui::save::PNG_MIN;
 
 /// The plot's context menu: save it as PNG (the visible range, at the screen's pixel
 /// density), or its series or whole report as CSV.
@@ -30,8 +31,9 @@ pub fn plot_menu(
             let job = SaveJob::Png {
                 chart,
                 pc: pc.to_owned(),
-                width: (rect.width() * ppp) as u32,
-                height: (rect.height() * ppp).max(150.0) as u32,
+                // Legible whatever the plot's size on screen: never below PNG_MIN.
+                width: ((rect.width() * ppp) as u32).max(PNG_MIN.0),
+                height: ((rect.height() * ppp) as u32).max(PNG_MIN.1),
             };
             saver.save(job, format!("{base}.png"), &ctx);
             ui.close();
