@@ -121,6 +121,20 @@ fn shows_errors_and_warnings_in_the_window() {
 }
 
 #[test]
+fn an_error_quoting_a_binary_file_is_printable() {
+    // Bytes the fonts cannot draw: the harness fails on a missing glyph, as a tofu box would.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("binary.bin");
+    std::fs::write(&file, b"\x00\x01\x02\xfe\xff\xe2\x86\x92zzz").unwrap();
+    let mut h = harness(vec![file.to_string_lossy().into_owned()]);
+    wait_loaded(&mut h);
+    h.run_steps(2);
+    let e = h.get_by_label_contains("not a WebRTC dump rtcscope recognises");
+    let text = e.accesskit_node().label().or(e.value()).unwrap_or_default();
+    assert!(text.contains("\\u{2192}zzz"), "{text}");
+}
+
+#[test]
 fn a_component_dump_says_what_it_is() {
     let mut h = harness(vec![
         shared("public/jitsi/jigasi-sample")

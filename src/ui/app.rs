@@ -142,7 +142,8 @@ impl RtcscopeApp {
                         self.state.tab = if has_pc { Tab::Summary } else { Tab::Media };
                     }
                 }
-                Err(e) => self.state.errors.push(e),
+                // Errors may quote the file: escape what the fonts cannot draw, once.
+                Err(e) => self.state.errors.push(views::printable(&e)),
             }
         }
     }
@@ -566,6 +567,7 @@ impl eframe::App for RtcscopeApp {
         egui::Panel::left("sidebar")
             .resizable(true)
             .default_size(280.0)
+            .size_range(160.0..=520.0)
             .show(ui, |ui| views::sidebar::show(ui, &mut self.state));
         egui::CentralPanel::default().show(ui, |ui| views::central(ui, &mut self.state));
         if self.state.show_warnings {

@@ -112,6 +112,23 @@ fn welcome(ui: &mut egui::Ui, state: &AppState) {
     });
 }
 
+/// `text` with every character the window's fonts may lack written as an escape
+/// (`\u{2192}`), so an error quoting a binary file shows text, never tofu boxes.
+pub fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let drawable = matches!(c, ' '..='~' | '\n' | '\u{a0}'..='\u{17f}');
+        if drawable {
+            out.push(c);
+        } else if c == '\u{fffd}' {
+            out.push('?');
+        } else {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        }
+    }
+    out
+}
+
 /// The colour of a verdict.
 pub fn verdict_color(v: crate::analyze::findings::Verdict) -> Color32 {
     use crate::analyze::findings::Verdict;
@@ -172,5 +189,16 @@ pub fn duration_text(ms: f64) -> String {
             (s / 3600.0).floor(),
             ((s % 3600.0) / 60.0).floor()
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn errors_quoting_binary_files_stay_printable() {
+        assert_eq!(
+            super::printable("starts with \"\0\u{1}\u{fffd}\u{2192}z\" é"),
+            "starts with \"\\u{0}\\u{1}?\\u{2192}z\" é"
+        );
     }
 }

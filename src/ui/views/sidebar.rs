@@ -90,76 +90,82 @@ fn dump_entry(
     let dump = &open.dump;
     let a = &open.analysis;
     let id = open.id;
-    // The name is cut to the sidebar's width, in full on hover: the panel keeps its width.
-    let title = RichText::new(&open.name).strong();
-    let header = egui::CollapsingHeader::new(title)
-        .id_salt(("dump", id.0))
-        .default_open(true);
-    let response = header.show(ui, |ui| {
-        ui.horizontal_wrapped(|ui| {
-            if badges(ui, a.verdicts.verdict, a.verdicts.counts) {
-                commands.push(select(id, Some(0), Some(Tab::Summary)));
+    // The name is cut to the sidebar's width, in full on hover: the panel keeps its width
+    // whatever the file is called.
+    let state_id = ui.make_persistent_id(("dump", id.0));
+    let header =
+        egui::collapsing_header::CollapsingState::load_with_default_open(ui.ctx(), state_id, true);
+    let (_, header_response, _) = header
+        .show_header(ui, |ui| {
+            ui.add(
+                egui::Label::new(RichText::new(&open.name).strong())
+                    .truncate()
+                    .sense(egui::Sense::click()),
+            )
+            .on_hover_text(&open.source)
+        })
+        .body(|ui| {
+            ui.horizontal_wrapped(|ui| {
+                if badges(ui, a.verdicts.verdict, a.verdicts.counts) {
+                    commands.push(select(id, Some(0), Some(Tab::Summary)));
+                }
+            });
+            let compression = dump
+                .compression
+                .iter()
+                .map(|c| c.name())
+                .collect::<Vec<_>>()
+                .join(" > ");
+            ui.add(
+                egui::Label::new(RichText::new(if compression.is_empty() {
+                    dump.format.name().to_owned()
+                } else {
+                    format!("{} ({compression})", dump.format.name())
+                }))
+                .truncate(),
+            );
+            if let Some(c) = &dump.component {
+                ui.label(format!(
+                    "Jitsi {} component dump: no peer connections",
+                    c.application.as_deref().unwrap_or("backend")
+                ));
+            }
+            for (p, pc) in dump.peer_connections.iter().enumerate() {
+                if !needle.is_empty()
+                    && !pc.id.as_str().to_lowercase().contains(needle)
+                    && !pc
+                        .url
+                        .as_deref()
+                        .is_some_and(|u| u.to_lowercase().contains(needle))
+                {
+                    continue;
+                }
+                connection_entry(ui, state, open, p, commands);
+            }
+            if dump.peer_connections.is_empty() && dump.component.is_none() {
+                ui.weak("no peer connections");
+            }
+            media_entry(ui, state, open, commands);
+            if !dump.warnings.is_empty() {
+                let text = match dump.warnings.len() {
+                    1 => "1 decoder warning".to_owned(),
+                    n => format!("{n} decoder warnings"),
+                };
+                if ui
+                    .link(RichText::new(text).color(ui.visuals().warn_fg_color))
+                    .on_hover_text("Show what the decoder skipped or repaired")
+                    .clicked()
+                {
+                    commands.push(Command::ToggleWarnings);
+                }
             }
         });
-        let compression = dump
-            .compression
-            .iter()
-            .map(|c| c.name())
-            .collect::<Vec<_>>()
-            .join(" > ");
-        ui.add(
-            egui::Label::new(RichText::new(if compression.is_empty() {
-                dump.format.name().to_owned()
-            } else {
-                format!("{} ({compression})", dump.format.name())
-            }))
-            .truncate(),
-        );
-        if let Some(c) = &dump.component {
-            ui.label(format!(
-                "Jitsi {} component dump: no peer connections",
-                c.application.as_deref().unwrap_or("backend")
-            ));
-        }
-        for (p, pc) in dump.peer_connections.iter().enumerate() {
-            if !needle.is_empty()
-                && !pc.id.as_str().to_lowercase().contains(needle)
-                && !pc
-                    .url
-                    .as_deref()
-                    .is_some_and(|u| u.to_lowercase().contains(needle))
-            {
-                continue;
-            }
-            connection_entry(ui, state, open, p, commands);
-        }
-        if dump.peer_connections.is_empty() && dump.component.is_none() {
-            ui.weak("no peer connections");
-        }
-        media_entry(ui, state, open, commands);
-        if !dump.warnings.is_empty() {
-            let text = match dump.warnings.len() {
-                1 => "1 decoder warning".to_owned(),
-                n => format!("{n} decoder warnings"),
-            };
-            if ui
-                .link(RichText::new(text).color(ui.visuals().warn_fg_color))
-                .on_hover_text("Show what the decoder skipped or repaired")
-                .clicked()
-            {
-                commands.push(Command::ToggleWarnings);
-            }
+    header_response.inner.context_menu(|ui| {
+        if ui.button("Close").clicked() {
+            commands.push(Command::Close(id));
+            ui.close();
         }
     });
-    response
-        .header_response
-        .on_hover_text(&open.source)
-        .context_menu(|ui| {
-            if ui.button("Close").clicked() {
-                commands.push(Command::Close(id));
-                ui.close();
-            }
-        });
 }
 
 fn select(dump: DumpId, pc: Option<usize>, tab: Option<Tab>) -> Command {

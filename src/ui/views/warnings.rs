@@ -20,7 +20,7 @@ pub fn show(ctx: &egui::Context, state: &mut AppState) {
                         .show(ui, |ui| {
                             for w in &d.dump.warnings {
                                 ui.monospace(w.location.to_string());
-                                ui.label(&w.message);
+                                ui.label(super::printable(&w.message));
                                 ui.end_row();
                             }
                         });
