@@ -33,12 +33,11 @@ pub fn show(ui: &mut egui::Ui, open: &OpenDump, p: usize, state: &mut IceState) 
     let mut at = state.at.unwrap_or(span).clamp(0.0, span);
     ui.horizontal(|ui| {
         ui.label("At");
+        // The slider takes what the buttons and clock leave.
+        ui.spacing_mut().slider_width = (ui.available_width() - 260.0).max(120.0);
         if ui
-            .add(
-                egui::Slider::new(&mut at, 0.0..=span)
-                    .suffix(" s")
-                    .text("since start"),
-            )
+            .add(egui::Slider::new(&mut at, 0.0..=span).suffix(" s"))
+            .on_hover_text("seconds since the connection was created")
             .changed()
         {
             state.at = Some(at);
@@ -54,7 +53,11 @@ pub fn show(ui: &mut egui::Ui, open: &OpenDump, p: usize, state: &mut IceState) 
     if grid.is_empty() {
         ui.label("No candidate pairs at this moment.");
     }
-    egui::ScrollArea::both()
+    let mut cells = super::Cells::new(
+        ui.available_width() - 16.0,
+        &[2.2, 0.9, 0.9, 1.4, 0.6, 0.7, 1.2, 0.8, 1.0, 1.0],
+    );
+    egui::ScrollArea::vertical()
         .id_salt("ice grid")
         .max_height(ui.available_height() * 0.7)
         .show(ui, |ui| {
@@ -74,28 +77,33 @@ pub fn show(ui: &mut egui::Ui, open: &OpenDump, p: usize, state: &mut IceState) 
                         "req sent / resp recv",
                         "req recv / resp sent",
                     ] {
-                        ui.strong(h);
+                        cells.put(ui, egui::RichText::new(h).strong());
                     }
-                    ui.end_row();
+                    cells.end(ui);
                     for transport in &grid {
                         let name = if transport.id.is_empty() {
                             "(no transport report)".to_owned()
                         } else {
                             transport.id.clone()
                         };
-                        ui.strong(name);
-                        ui.label(format!(
-                            "selected: {}",
-                            transport.selected_pair.as_deref().unwrap_or("(none)")
-                        ));
-                        ui.label(
+                        cells.put(ui, egui::RichText::new(name).strong());
+                        cells.put(
+                            ui,
+                            format!(
+                                "selected: {}",
+                                transport.selected_pair.as_deref().unwrap_or("(none)")
+                            ),
+                        );
+                        cells.put(
+                            ui,
                             transport
                                 .dtls_state
                                 .as_deref()
                                 .map(|d| format!("DTLS {d}"))
                                 .unwrap_or_default(),
                         );
-                        ui.label(
+                        cells.put(
+                            ui,
                             transport
                                 .ice_state
                                 .as_deref()
@@ -103,9 +111,9 @@ pub fn show(ui: &mut egui::Ui, open: &OpenDump, p: usize, state: &mut IceState) 
                                 .unwrap_or_default(),
                         );
                         for _ in 0..6 {
-                            ui.label("");
+                            cells.put(ui, "");
                         }
-                        ui.end_row();
+                        cells.end(ui);
                         for pair in &transport.pairs {
                             let text = |s: String| {
                                 if pair.selected {
@@ -115,45 +123,64 @@ pub fn show(ui: &mut egui::Ui, open: &OpenDump, p: usize, state: &mut IceState) 
                                 }
                             };
                             let opt = |v: Option<f64>| v.map(si).unwrap_or_else(|| "-".into());
-                            ui.label(text(format!(
-                                "  {}{}",
-                                pair.id,
-                                if pair.selected { "  (selected)" } else { "" }
-                            )));
-                            ui.label(text(pair.state.clone().unwrap_or_default()));
-                            ui.label(text(match pair.nominated {
-                                Some(true) => "nominated".into(),
-                                _ => String::new(),
-                            }));
-                            ui.label(text(format!(
-                                "sent {}  recv {}",
-                                opt(pair.bytes_sent).to_string() + "B",
-                                opt(pair.bytes_received).to_string() + "B"
-                            )));
-                            ui.label(text(
-                                pair.current_rtt
-                                    .map(|r| format!("rtt {:.1} ms", r * 1000.0))
-                                    .unwrap_or_default(),
-                            ));
-                            ui.label("");
+                            cells.put(
+                                ui,
+                                text(format!(
+                                    "  {}{}",
+                                    pair.id,
+                                    if pair.selected { "  (selected)" } else { "" }
+                                )),
+                            );
+                            cells.put(ui, text(pair.state.clone().unwrap_or_default()));
+                            cells.put(
+                                ui,
+                                text(match pair.nominated {
+                                    Some(true) => "nominated".into(),
+                                    _ => String::new(),
+                                }),
+                            );
+                            cells.put(
+                                ui,
+                                text(format!(
+                                    "sent {}  recv {}",
+                                    opt(pair.bytes_sent).to_string() + "B",
+                                    opt(pair.bytes_received).to_string() + "B"
+                                )),
+                            );
+                            cells.put(
+                                ui,
+                                text(
+                                    pair.current_rtt
+                                        .map(|r| format!("rtt {:.1} ms", r * 1000.0))
+                                        .unwrap_or_default(),
+                                ),
+                            );
+                            cells.put(ui, "");
                             // Priorities are compared exactly: print them whole.
-                            ui.label(text(
-                                pair.priority.map(|p| format!("{p:.0}")).unwrap_or_default(),
-                            ));
-                            ui.label("");
-                            ui.label(text(format!(
-                                "{} / {}",
-                                opt(pair.requests_sent),
-                                opt(pair.responses_received)
-                            )));
-                            ui.label(text(format!(
-                                "{} / {}",
-                                opt(pair.requests_received),
-                                opt(pair.responses_sent)
-                            )));
-                            ui.end_row();
+                            cells.put(
+                                ui,
+                                text(pair.priority.map(|p| format!("{p:.0}")).unwrap_or_default()),
+                            );
+                            cells.put(ui, "");
+                            cells.put(
+                                ui,
+                                text(format!(
+                                    "{} / {}",
+                                    opt(pair.requests_sent),
+                                    opt(pair.responses_received)
+                                )),
+                            );
+                            cells.put(
+                                ui,
+                                text(format!(
+                                    "{} / {}",
+                                    opt(pair.requests_received),
+                                    opt(pair.responses_sent)
+                                )),
+                            );
+                            cells.end(ui);
                             for c in [&pair.local, &pair.remote].into_iter().flatten() {
-                                candidate_row(ui, c, pair.selected);
+                                candidate_row(ui, &mut cells, c, pair.selected);
                             }
                         }
                     }
@@ -174,12 +201,14 @@ pub fn show(ui: &mut egui::Ui, open: &OpenDump, p: usize, state: &mut IceState) 
                 state.at = Some((when.0 - origin) / 1000.0);
             }
             ui.monospace(clock(when));
-            ui.label(format!("{id}: {desc}"));
+            let text = format!("{id}: {desc}");
+            ui.add(egui::Label::new(&text).truncate())
+                .on_hover_text(text);
         });
     }
 }
 
-fn candidate_row(ui: &mut egui::Ui, c: &CandidateRow, selected: bool) {
+fn candidate_row(ui: &mut egui::Ui, cells: &mut super::Cells, c: &CandidateRow, selected: bool) {
     let text = |s: String| {
         if selected {
             RichText::new(s).color(SELECTED)
@@ -187,24 +216,31 @@ fn candidate_row(ui: &mut egui::Ui, c: &CandidateRow, selected: bool) {
             RichText::new(s)
         }
     };
-    ui.label(text(format!(
-        "      {}",
-        if c.id.is_empty() { "-" } else { &c.id }
-    )));
-    ui.label(text(if c.remote { "remote" } else { "local" }.into()));
-    ui.label(text(c.candidate_type.clone()));
-    ui.label(text(c.address.clone()));
-    ui.label(text(c.port.map(|p| p.to_string()).unwrap_or_default()));
-    ui.label(text(c.protocol.clone()));
+    cells.put(
+        ui,
+        text(format!(
+            "      {}",
+            if c.id.is_empty() { "-" } else { &c.id }
+        )),
+    );
+    cells.put(ui, text(if c.remote { "remote" } else { "local" }.into()));
+    cells.put(ui, text(c.candidate_type.clone()));
+    cells.put(ui, text(c.address.clone()));
+    cells.put(ui, text(c.port.map(|p| p.to_string()).unwrap_or_default()));
+    cells.put(ui, text(c.protocol.clone()));
     let priority = c.priority.map(|p| format!("{p:.0}")).unwrap_or_default();
-    ui.label(text(match &c.relay_protocol {
-        Some(r) => format!("{priority} / {r}"),
-        None => priority,
-    }));
-    ui.label(text(
-        c.network_type.clone().unwrap_or_else(|| "unknown".into()),
-    ));
-    ui.label("");
-    ui.label("");
-    ui.end_row();
+    cells.put(
+        ui,
+        text(match &c.relay_protocol {
+            Some(r) => format!("{priority} / {r}"),
+            None => priority,
+        }),
+    );
+    cells.put(
+        ui,
+        text(c.network_type.clone().unwrap_or_else(|| "unknown".into())),
+    );
+    cells.put(ui, "");
+    cells.put(ui, "");
+    cells.end(ui);
 }

@@ -129,6 +129,60 @@ pub fn printable(text: &str) -> String {
     out
 }
 
+/// Cells of a table whose columns share the panel's width: each is cut to its column, in
+/// full on hover, so a long id or address never pushes the table off the window.
+pub struct Cells {
+    widths: Vec<f32>,
+    col: usize,
+}
+
+impl Cells {
+    /// Columns taking these shares of `total` width (at least 24 px each), after the grid's
+    /// spacing between them.
+    pub fn new(total: f32, shares: &[f32]) -> Self {
+        let sum: f32 = shares.iter().sum();
+        let room = total - 10.0 * shares.len() as f32;
+        let widths = shares.iter().map(|s| (room * s / sum).max(24.0)).collect();
+        Cells { widths, col: 0 }
+    }
+
+    /// The next cell of the row.
+    pub fn put(&mut self, ui: &mut egui::Ui, text: impl Into<egui::RichText>) {
+        let text: egui::RichText = text.into();
+        let w = self.widths.get(self.col).copied().unwrap_or(60.0);
+        self.col += 1;
+        let full = text.text().to_owned();
+        let r = left_cut(ui, w, text);
+        if !full.trim().is_empty() {
+            r.on_hover_text(full);
+        }
+    }
+
+    /// Ends the row.
+    pub fn end(&mut self, ui: &mut egui::Ui) {
+        self.col = 0;
+        ui.end_row();
+    }
+}
+
+/// `text` in a `width`-wide cell, left-aligned and cut to it.
+pub fn left_cut(
+    ui: &mut egui::Ui,
+    width: f32,
+    text: impl Into<egui::WidgetText>,
+) -> egui::Response {
+    let h = ui.text_style_height(&egui::TextStyle::Body);
+    ui.allocate_ui_with_layout(
+        egui::vec2(width, h),
+        egui::Layout::left_to_right(egui::Align::Center),
+        |ui| {
+            ui.set_width(width);
+            ui.add(egui::Label::new(text).truncate())
+        },
+    )
+    .inner
+}
+
 /// The colour of a verdict.
 pub fn verdict_color(v: crate::analyze::findings::Verdict) -> Color32 {
     use crate::analyze::findings::Verdict;

@@ -20,7 +20,14 @@ pub struct SdpState {
     /// What it is compared with; `None` is the previous one of the same side.
     pub compare: Option<usize>,
     key: Option<(String, usize)>,
+    /// The raw diff of (base, selected), computed when either changes.
+    diff: Option<DiffLines>,
+    /// The selected description's session part and m-sections, parsed once.
+    sections: Option<(usize, Vec<(String, String, bool)>)>,
 }
+
+/// A raw line diff and the (base, selected) descriptions it is of.
+type DiffLines = ((usize, usize), Vec<(ChangeTag, String)>);
 
 /// Shows the SDP view of connection `p` of `open`.
 pub fn show(ui: &mut egui::Ui, open: &OpenDump, p: usize, state: &mut SdpState) {
@@ -42,7 +49,8 @@ pub fn show(ui: &mut egui::Ui, open: &OpenDump, p: usize, state: &mut SdpState) 
     let selected = state.selected.unwrap_or(0).min(pc.descriptions.len() - 1);
     egui::Panel::left("sdp list")
         .resizable(true)
-        .default_size(330.0)
+        .default_size(260.0)
+        .size_range(160.0..=420.0)
         .show(ui, |ui| {
             ui.strong(format!("{} descriptions", pc.descriptions.len()));
             egui::ScrollArea::vertical()
@@ -91,7 +99,7 @@ pub fn show(ui: &mut egui::Ui, open: &OpenDump, p: usize, state: &mut SdpState) 
                 }
                 let default = previous_same_side(&pc.descriptions, selected);
                 let base = state.compare.or(default);
-                ui.horizontal(|ui| {
+                ui.horizontal_wrapped(|ui| {
                     let label = base.map_or_else(
                         || "nothing".to_owned(),
                         |b| {
@@ -128,49 +136,36 @@ pub fn show(ui: &mut egui::Ui, open: &OpenDump, p: usize, state: &mut SdpState) 
                 negotiated_result(ui, pc, selected);
                 ui.add_space(6.0);
                 ui.strong("m-sections");
-                let parsed = parse(&d.sdp);
-                let sections: Vec<&str> = d.sdp.split("\nm=").collect();
-                egui::CollapsingHeader::new("session")
-                    .id_salt(("sdp session", selected))
-                    .show(ui, |ui| {
-                        json_block(
-                            ui,
-                            &serde_json::Value::String(
-                                sections.first().copied().unwrap_or("").trim().to_owned(),
-                            ),
-                        );
-                    });
-                for (k, m) in parsed.media.iter().enumerate() {
-                    let title = format!(
-                        "mid {} {} port {} {}{}: {}",
-                        m.mid.as_deref().unwrap_or("-"),
-                        m.kind,
-                        m.port,
-                        m.direction(),
-                        if m.is_rejected() { " (rejected)" } else { "" },
-                        m.codec_labels()
-                            .into_iter()
-                            .take(4)
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    );
-                    let open_by_default =
-                        parsed.media.len() < 10 && m.direction() != "inactive" && !m.is_rejected();
-                    egui::CollapsingHeader::new(title)
-                        .id_salt(("sdp section", selected, k))
-                        .default_open(open_by_default && k == 0)
-                        .show(ui, |ui| {
-                            let text = sections
-                                .get(k + 1)
-                                .map(|s| format!("m={}", s.trim()))
-                                .unwrap_or_default();
-                            json_block(ui, &serde_json::Value::String(text));
-                        });
+                if state.sections.as_ref().is_none_or(|(k, _)| *k != selected) {
+                    state.sections = Some((selected, sections_of(&d.sdp)));
+                }
+                let Some((_, sections)) = &state.sections else {
+                    return;
+                };
+                for (k, (title, text, open)) in sections.iter().enumerate() {
+                    // Long titles are cut to the panel (in full on hover), so they do not widen it.
+                    let id = ui.make_persistent_id(("sdp section", selected, k));
+                    egui::collapsing_header::CollapsingState::load_with_default_open(
+                        ui.ctx(),
+                        id,
+                        *open,
+                    )
+                    .show_header(ui, |ui| {
+                        ui.add(egui::Label::new(title).truncate())
+                            .on_hover_text(title);
+                    })
+                    .body(|ui| json_block(ui, &serde_json::Value::String(text.clone())));
                 }
                 if let Some(b) = base {
                     ui.add_space(6.0);
                     ui.strong(format!("Line diff: [{b}] (left) and [{selected}] (right)"));
-                    line_diff(ui, &pc.descriptions[b].sdp, &d.sdp);
+                    if state.diff.as_ref().is_none_or(|(k, _)| *k != (b, selected)) {
+                        let lines = diff_lines(&pc.descriptions[b].sdp, &d.sdp);
+                        state.diff = Some(((b, selected), lines));
+                    }
+                    if let Some((_, lines)) = &state.diff {
+                        line_diff(ui, lines);
+                    }
                 }
             });
     });
@@ -258,38 +253,80 @@ fn negotiated_result(ui: &mut egui::Ui, pc: &PeerConnection, selected: usize) {
 
 /// The raw line diff, side by side: removed lines on the left in red, added on the right in
 /// green, unchanged lines on both.
-fn line_diff(ui: &mut egui::Ui, a: &str, b: &str) {
-    let diff = TextDiff::from_lines(a, b);
+/// The raw line diff of `a` and `b`, side by side in two halves of the panel; long lines
+/// are cut to their half, in full on hover.
+fn line_diff(ui: &mut egui::Ui, lines: &[(ChangeTag, String)]) {
+    let mut cells = super::Cells::new(ui.available_width() - 8.0, &[1.0, 1.0]);
+    let red = ui.visuals().error_fg_color;
+    let green = Color32::from_rgb(60, 170, 90);
     egui::Grid::new("sdp line diff")
         .num_columns(2)
         .striped(true)
-        .min_col_width(ui.available_width() / 2.0 - 10.0)
         .show(ui, |ui| {
-            for change in diff.iter_all_changes() {
-                let line = change.value().trim_end().to_owned();
-                match change.tag() {
+            for (tag, line) in lines {
+                match tag {
                     ChangeTag::Equal => {
-                        ui.monospace(&line);
-                        ui.monospace(&line);
+                        cells.put(ui, RichText::new(line).monospace());
+                        cells.put(ui, RichText::new(line).monospace());
                     }
                     ChangeTag::Delete => {
-                        ui.label(
-                            RichText::new(format!("- {line}"))
-                                .monospace()
-                                .color(ui.visuals().error_fg_color),
+                        cells.put(
+                            ui,
+                            RichText::new(format!("- {line}")).monospace().color(red),
                         );
-                        ui.label("");
+                        cells.put(ui, "");
                     }
                     ChangeTag::Insert => {
-                        ui.label("");
-                        ui.label(
-                            RichText::new(format!("+ {line}"))
-                                .monospace()
-                                .color(Color32::from_rgb(60, 170, 90)),
+                        cells.put(ui, "");
+                        cells.put(
+                            ui,
+                            RichText::new(format!("+ {line}")).monospace().color(green),
                         );
                     }
                 }
-                ui.end_row();
+                cells.end(ui);
             }
         });
+}
+
+/// The session part and each m-section of `sdp`: `(title, text, open by default)`.
+fn sections_of(sdp: &str) -> Vec<(String, String, bool)> {
+    let parsed = parse(sdp);
+    let parts: Vec<&str> = sdp.split("\nm=").collect();
+    let mut out = vec![(
+        "session".to_owned(),
+        parts.first().copied().unwrap_or("").trim().to_owned(),
+        false,
+    )];
+    for (k, m) in parsed.media.iter().enumerate() {
+        let title = format!(
+            "mid {} {} port {} {}{}: {}",
+            m.mid.as_deref().unwrap_or("-"),
+            m.kind,
+            m.port,
+            m.direction(),
+            if m.is_rejected() { " (rejected)" } else { "" },
+            m.codec_labels()
+                .into_iter()
+                .take(4)
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let open =
+            k == 0 && parsed.media.len() < 10 && m.direction() != "inactive" && !m.is_rejected();
+        let text = parts
+            .get(k + 1)
+            .map(|s| format!("m={}", s.trim()))
+            .unwrap_or_default();
+        out.push((title, text, open));
+    }
+    out
+}
+
+/// The lines of the raw diff of `a` and `b`.
+fn diff_lines(a: &str, b: &str) -> Vec<(ChangeTag, String)> {
+    TextDiff::from_lines(a, b)
+        .iter_all_changes()
+        .map(|c| (c.tag(), c.value().trim_end().to_owned()))
+        .collect()
 }

@@ -147,6 +147,13 @@ fn tracks(ui: &mut egui::Ui, c: &ConnectionAnalysis) {
         ui.weak("No RTP streams in the stats.");
         return;
     }
+    // Wider than a small window: it scrolls sideways on its own, the rest still wraps.
+    egui::ScrollArea::horizontal()
+        .id_salt("summary tracks scroll")
+        .show(ui, |ui| tracks_grid(ui, c));
+}
+
+fn tracks_grid(ui: &mut egui::Ui, c: &ConnectionAnalysis) {
     egui::Grid::new("summary tracks")
         .striped(true)
         .num_columns(11)

@@ -88,7 +88,7 @@ pub fn show(ui: &mut egui::Ui, open: &OpenDump, p: usize, state: &mut TimelineSt
     let Some(pc) = open.dump.peer_connections.get(p) else {
         return;
     };
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.label("Filter:");
         ui.add(
             egui::TextEdit::singleline(&mut state.filter)
@@ -160,7 +160,10 @@ pub fn show(ui: &mut egui::Ui, open: &OpenDump, p: usize, state: &mut TimelineSt
     } else {
         0.0
     };
-    let mut area = egui::ScrollArea::both()
+    // The value column takes what the others leave, cut to it (in full on hover and below
+    // when selected), so rows never run past the window.
+    let value_w = (ui.available_width() - 540.0).max(60.0);
+    let mut area = egui::ScrollArea::vertical()
         .id_salt("timeline rows")
         .max_height(ui.available_height() - detail_h)
         .auto_shrink([false, false]);
@@ -214,11 +217,11 @@ pub fn show(ui: &mut egui::Ui, open: &OpenDump, p: usize, state: &mut TimelineSt
                             ui.label("");
                         }
                     }
-                    let mut summary = cache.summaries[i].clone();
-                    if summary.chars().count() > 120 {
-                        summary = summary.chars().take(117).collect::<String>() + "...";
+                    let summary = &cache.summaries[i];
+                    let r = super::left_cut(ui, value_w, text(summary.clone()));
+                    if summary.len() > 60 {
+                        r.on_hover_text(summary);
                     }
-                    ui.label(text(summary));
                     ui.end_row();
                 }
             });
