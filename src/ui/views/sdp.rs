@@ -23,8 +23,11 @@ pub struct SdpState {
     /// The raw diff of (base, selected), computed when either changes.
     diff: Option<DiffLines>,
     /// The selected description's session part and m-sections, parsed once.
-    sections: Option<(usize, Vec<(String, String, bool)>)>,
+    sections: Option<(usize, Vec<Section>)>,
 }
+
+/// A part of a description: title, text, open by default.
+type Section = (String, String, bool);
 
 /// A raw line diff and the (base, selected) descriptions it is of.
 type DiffLines = ((usize, usize), Vec<(ChangeTag, String)>);
@@ -290,7 +293,7 @@ fn line_diff(ui: &mut egui::Ui, lines: &[(ChangeTag, String)]) {
 }
 
 /// The session part and each m-section of `sdp`: `(title, text, open by default)`.
-fn sections_of(sdp: &str) -> Vec<(String, String, bool)> {
+fn sections_of(sdp: &str) -> Vec<Section> {
     let parsed = parse(sdp);
     let parts: Vec<&str> = sdp.split("\nm=").collect();
     let mut out = vec![(
