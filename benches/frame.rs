@@ -1,6 +1,7 @@
-//! CPU time of one frame of the Stats view: the egui pass that builds the plots plus the
-//! tessellation of what it drew (everything but the GPU upload), with 100 plots of 3,600
-//! points (an hour at 1 Hz) and of 100,000 points.
+//! CPU time of one frame: the egui pass plus the tessellation of what it drew (everything but
+//! the GPU upload). First the Summary and the Stats view's first screen (the key charts) of
+//! the 200 MB webrtc-internals dump `cargo bench --bench decode` builds; then the per-stat
+//! plots with 100 plots of 3,600 points (an hour at 1 Hz) and of 100,000 points.
 //!
 //! `cargo bench --bench frame`. Three cases per size: steady frames in an ordinary window
 //! (the view builds only the plots in view), frames that zoom (every visible plot
@@ -73,7 +74,9 @@ fn median(mut v: Vec<f64>) -> f64 {
 /// or key zoom does, so every visible plot decimates its series again.
 fn frames(open: &OpenDump, height: f32, zoom: bool) -> f64 {
     let ctx = egui::Context::default();
+    // The per-stat plots only (the key charts of this synthetic dump are empty).
     let mut state = StatsState::default();
+    state.search = "metric".into();
     let saver = rtcscope::ui::save::Saver::default();
     let screen = Rect::from_min_size(pos2(0.0, 0.0), vec2(1280.0, height));
     let mut times = Vec::new();
@@ -105,10 +108,72 @@ fn frames(open: &OpenDump, height: f32, zoom: bool) -> f64 {
     median(times)
 }
 
+/// Median CPU ms of a frame that runs `view` in a 1280 x 800 window.
+fn view_frames(mut view: impl FnMut(&mut egui::Ui)) -> f64 {
+    let ctx = egui::Context::default();
+    let screen = Rect::from_min_size(pos2(0.0, 0.0), vec2(1280.0, 800.0));
+    let mut times = Vec::new();
+    for frame in 0..65 {
+        let mut input = RawInput {
+            screen_rect: Some(screen),
+            time: Some(frame as f64 / 60.0),
+            ..RawInput::default()
+        };
+        input.events.push(Event::PointerMoved(pos2(640.0, 300.0)));
+        let start = Instant::now();
+        let output = ctx.run_ui(input, |ui| {
+            egui::CentralPanel::default().show(ui, |ui| view(ui));
+        });
+        let primitives = ctx.tessellate(output.shapes, output.pixels_per_point);
+        std::hint::black_box(primitives);
+        if frame >= 5 {
+            times.push(start.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+    median(times)
+}
+
+/// The Summary and the Stats view's first screen (the key charts) of the 200 MB
+/// webrtc-internals dump the decode bench builds.
+fn big_dump() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target/bench-data/internals-200mb.txt");
+    if !path.exists() {
+        println!(
+            "(no {}: run `cargo bench --bench decode` once to build it)",
+            path.display()
+        );
+        return;
+    }
+    let started = Instant::now();
+    let mut dump = rtcscope::load::load(&path.to_string_lossy(), None).expect("the bench dump");
+    for pc in &mut dump.peer_connections {
+        rtcscope::analyze::rates::add_derived(&mut pc.stats);
+    }
+    let open = OpenDump::new(DumpId(1), "big".into(), "big".into(), dump);
+    let loaded = started.elapsed().as_secs_f64();
+    let pc = (0..open.dump.peer_connections.len())
+        .max_by_key(|&p| open.dump.peer_connections[p].stats.reports.len())
+        .unwrap_or(0);
+    let summary = view_frames(|ui| {
+        std::hint::black_box(rtcscope::ui::views::summary::show(ui, &open, pc, None));
+    });
+    let mut state = StatsState::default();
+    let saver = rtcscope::ui::save::Saver::default();
+    let key = view_frames(|ui| show(ui, &open, pc, &mut state, &saver, None));
+    println!(
+        "\n200 MB webrtc-internals dump ({} connections, loaded and analysed in {loaded:.1} s), connection {pc}:",
+        open.dump.peer_connections.len()
+    );
+    println!("{:<28} {summary:>14.2}", "Summary ms");
+    println!("{:<28} {key:>14.2}", "Key charts ms");
+}
+
 fn main() {
     if std::env::args().any(|a| a == "--test" || a == "--list") {
         return;
     }
+    big_dump();
     println!(
         "{:<28} {:>14} {:>14} {:>22}",
         "plots x points", "steady ms", "zooming ms", "all 100 on screen ms"
