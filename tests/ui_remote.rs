@@ -33,6 +33,21 @@ fn open_window(h: &mut Harness<'_, RtcscopeApp>) {
     h.run_steps(2);
     h.get_by_label("Open from S3 / URL...").click();
     h.run_steps(3);
+    local_done(h);
+}
+
+/// Steps until the profile list and cache figures, read off the UI thread, have arrived.
+fn local_done(h: &mut Harness<'_, RtcscopeApp>) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while h.state().state.browser.reading_local() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the local read did not finish"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        h.step();
+    }
+    h.run_steps(2);
 }
 
 fn type_into(h: &mut Harness<'_, RtcscopeApp>, label: &str, text: &str) {
@@ -146,6 +161,7 @@ fn open_a_url_then_browse_s3_and_open_several_objects() {
     h.get_by_label_contains("Download cache: 3 objects");
     h.get_by_role_and_label(Role::Button, "Clear cache").click();
     h.run_steps(2);
+    local_done(&mut h);
     h.get_by_label_contains("Download cache: 0 objects");
     assert_eq!(cache.usage().entries, 0);
 }

@@ -393,7 +393,9 @@ impl RtcscopeApp {
                     ui.close();
                 }
                 if ui.button("Open from S3 / URL...").clicked() {
-                    self.state.browser.show_window(&self.state.remote_base);
+                    self.state
+                        .browser
+                        .show_window(&self.state.remote_base, &ctx);
                     ui.close();
                 }
                 ui.menu_button("Open recent", |ui| {

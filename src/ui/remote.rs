@@ -87,14 +87,86 @@ pub struct Browser {
     /// What the download cache holds (refreshed when the window opens).
     pub cache_usage: Option<Usage>,
     pending: Option<(String, Receiver<Reply>)>,
+    /// The profile list and cache figures being read from disk off the UI thread.
+    local: Option<Receiver<Local>>,
+}
+
+/// What a background read of the user's files found.
+struct Local {
+    /// Profile names, when they were read.
+    profiles: Option<Vec<String>>,
+    /// The cache's figures.
+    usage: Option<Usage>,
+    /// Why clearing the cache failed.
+    error: Option<String>,
 }
 
 impl Browser {
-    /// Opens the window, refreshing the profile list and cache figures.
-    pub fn show_window(&mut self, base: &RemoteOptions) {
+    /// Opens the window and refreshes the profile list and cache figures in the background
+    /// (they read `~/.aws` and walk the cache folder: no frame waits for the disk).
+    pub fn show_window(&mut self, base: &RemoteOptions, ctx: &egui::Context) {
         self.open = true;
-        self.profiles = crate::source::profiles::list();
-        self.cache_usage = base.cache.as_ref().map(|c| c.usage());
+        let cache = base.cache.clone();
+        self.spawn_local(ctx, move || Local {
+            profiles: Some(crate::source::profiles::list()),
+            usage: cache.as_ref().map(|c| c.usage()),
+            error: None,
+        });
+    }
+
+    /// Clears the download cache in the background, then refreshes its figures.
+    pub fn request_clear(&mut self, cache: crate::source::cache::Cache, ctx: &egui::Context) {
+        self.spawn_local(ctx, move || {
+            let error = cache
+                .clear()
+                .err()
+                .map(|e| format!("cannot clear the cache: {e}"));
+            Local {
+                profiles: None,
+                usage: Some(cache.usage()),
+                error,
+            }
+        });
+    }
+
+    /// Whether the user's files are being read.
+    pub fn reading_local(&self) -> bool {
+        self.local.is_some()
+    }
+
+    fn spawn_local(&mut self, ctx: &egui::Context, job: impl FnOnce() -> Local + Send + 'static) {
+        let (tx, rx) = channel();
+        let ctx = ctx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("local files".into())
+            .spawn(move || {
+                let _ = tx.send(job());
+                ctx.request_repaint();
+            });
+        match spawned {
+            Ok(_) => self.local = Some(rx),
+            Err(e) => self.error = Some(format!("cannot start a thread: {e}")),
+        }
+    }
+
+    fn poll_local(&mut self) {
+        let Some(rx) = &self.local else { return };
+        match rx.try_recv() {
+            Ok(l) => {
+                self.local = None;
+                if let Some(p) = l.profiles {
+                    self.profiles = p;
+                }
+                if l.usage.is_some() {
+                    self.cache_usage = l.usage;
+                }
+                if l.error.is_some() {
+                    self.error = l.error;
+                }
+            }
+            Err(TryRecvError::Empty) => {}
+            Err(TryRecvError::Disconnected) => self.local = None,
+        }
     }
 
     /// What is being fetched, if anything.
@@ -146,6 +218,7 @@ impl Browser {
 
     /// Takes a finished request's answer into the state.
     pub fn poll(&mut self) {
+        self.poll_local();
         let Some((_, rx)) = &self.pending else {
             return;
         };

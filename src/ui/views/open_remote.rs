@@ -298,14 +298,12 @@ fn cache(ui: &mut egui::Ui, browser: &mut Browser, base: &RemoteOptions) {
             human_bytes(cache.max_bytes()),
             cache.dir().display()
         ));
+        let idle = !browser.reading_local();
         if ui
-            .add_enabled(u.entries > 0, egui::Button::new("Clear cache"))
+            .add_enabled(idle && u.entries > 0, egui::Button::new("Clear cache"))
             .clicked()
         {
-            match cache.clear() {
-                Ok(_) => browser.cache_usage = Some(cache.usage()),
-                Err(e) => browser.error = Some(format!("cannot clear the cache: {e}")),
-            }
+            browser.request_clear(cache.clone(), ui.ctx());
         }
     });
 }
