@@ -362,7 +362,8 @@ fn overlay(
         ui.radio_value(&mut state.separate, false, "overlaid");
         ui.radio_value(&mut state.separate, true, "two plots, shared y scale");
     });
-    // Both series on A's axis (seconds since A's zero), as a chart for saving and copying.
+    // Both series on A's axis (seconds since A's zero), as a chart for saving and copying:
+    // built only when asked for, not every frame.
     let to_line = |r: &Report, s: &Series, shift: f64, name: &str| Curve {
         label: name.to_owned(),
         points: s
@@ -372,7 +373,7 @@ fn overlay(
         gap_ms: gap_ms(&r.timestamps),
         report: r.id.to_string(),
     };
-    let chart = Chart {
+    let chart = || Chart {
         name: "compare",
         title: format!("{} - {}", report_key(ra), state.stat),
         unit: unit(&state.stat),
@@ -456,13 +457,13 @@ fn overlay(
             let ctx = ui.ctx().clone();
             let ppp = ctx.pixels_per_point();
             let (w, h) = (
-                (rect.width() * ppp) as u32,
-                (rect.height() * ppp).max(150.0) as u32,
+                ((rect.width() * ppp) as u32).max(crate::ui::save::PNG_MIN.0),
+                ((rect.height() * ppp) as u32).max(crate::ui::save::PNG_MIN.1),
             );
             let name = format!("compare_{}", crate::export::png::file_safe(&stat));
             if ui.button("Save as PNG...").clicked() {
                 let job = crate::ui::save::SaveJob::Png {
-                    chart: chart.clone(),
+                    chart: chart(),
                     pc: "A vs B".into(),
                     width: w,
                     height: h,
@@ -471,7 +472,7 @@ fn overlay(
                 ui.close();
             }
             if ui.button("Copy image").clicked() {
-                crate::ui::save::copy_chart(&ctx, &chart, "A vs B", w, h);
+                crate::ui::save::copy_chart(&ctx, &chart(), "A vs B", w, h);
                 ui.close();
             }
         });
