@@ -10,11 +10,18 @@ use crate::analyze::plots::si;
 use crate::model::Timestamp;
 use crate::ui::state::OpenDump;
 
+/// A change of the selected pair: when, to which pair, and what it is.
+type PairChange = (Timestamp, String, String);
+
 /// The moment shown, as seconds since the connection was created; `None` is the end.
 #[derive(Default)]
 pub struct IceState {
     /// Seconds since the connection was created.
     pub at: Option<f64>,
+    /// The grid last built, for (dump, connection, moment): rebuilt only when one changes.
+    grid: Option<((u64, usize, u64), Vec<crate::analyze::ice::TransportRow>)>,
+    /// The selected pair's changes over the call, for (dump, connection).
+    changes: Option<((u64, usize), Vec<PairChange>)>,
 }
 
 const SELECTED: Color32 = Color32::from_rgb(60, 170, 90);
@@ -49,7 +56,11 @@ pub fn show(ui: &mut egui::Ui, open: &OpenDump, p: usize, state: &mut IceState) 
         ui.label(clock(Timestamp(origin + at * 1000.0)));
     });
     let t = Timestamp(origin + at * 1000.0);
-    let grid = grid_at(&pc.stats, t);
+    let key = (open.id.0, p, t.0.to_bits());
+    if state.grid.as_ref().is_none_or(|(k, _)| *k != key) {
+        state.grid = Some((key, grid_at(&pc.stats, t)));
+    }
+    let Some((_, grid)) = &state.grid else { return };
     if grid.is_empty() {
         ui.label("No candidate pairs at this moment.");
     }
@@ -80,7 +91,7 @@ pub fn show(ui: &mut egui::Ui, open: &OpenDump, p: usize, state: &mut IceState) 
                         cells.put(ui, egui::RichText::new(h).strong());
                     }
                     cells.end(ui);
-                    for transport in &grid {
+                    for transport in grid {
                         let name = if transport.id.is_empty() {
                             "(no transport report)".to_owned()
                         } else {
@@ -188,23 +199,34 @@ pub fn show(ui: &mut egui::Ui, open: &OpenDump, p: usize, state: &mut IceState) 
         });
     ui.separator();
     ui.strong("Selected pair over the call");
-    let changes = selected_pair_changes(&pc.stats);
+    if state
+        .changes
+        .as_ref()
+        .is_none_or(|(k, _)| *k != (open.id.0, p))
+    {
+        state.changes = Some(((open.id.0, p), selected_pair_changes(&pc.stats)));
+    }
+    let changes = state.changes.as_ref().map_or(&[][..], |(_, c)| &c[..]);
     if changes.is_empty() {
         ui.label("No selected pair is reported.");
     }
+    let mut jump = None;
     for (when, id, desc) in changes {
         ui.horizontal(|ui| {
             if ui
                 .link(format!("+{:.3} s", (when.0 - origin) / 1000.0))
                 .clicked()
             {
-                state.at = Some((when.0 - origin) / 1000.0);
+                jump = Some((when.0 - origin) / 1000.0);
             }
-            ui.monospace(clock(when));
+            ui.monospace(clock(*when));
             let text = format!("{id}: {desc}");
             ui.add(egui::Label::new(&text).truncate())
                 .on_hover_text(text);
         });
+    }
+    if jump.is_some() {
+        state.at = jump;
     }
 }
 

@@ -285,6 +285,7 @@ pub fn show(
             }
         }
     });
+    marker_legend(ui);
     if l.rows.is_empty() {
         ui.label(if pc.stats.reports.is_empty() {
             "This connection has no stats in the dump."
@@ -382,6 +383,25 @@ pub fn show(
         state.last_x = drawn_x;
         state.pending_x = None;
     }
+}
+
+/// What the event markers' colours mean, and the finding band.
+fn marker_legend(ui: &mut egui::Ui) {
+    ui.horizontal_wrapped(|ui| {
+        ui.weak("Markers:");
+        for (color, what) in [
+            (Color32::from_rgb(150, 110, 220), "negotiation"),
+            (Color32::from_rgb(230, 150, 40), "ICE restart"),
+            (super::state_color("connected"), "connected"),
+            (super::state_color("failed"), "failed"),
+            (super::state_color("disconnected"), "disconnected"),
+            (Color32::from_rgb(90, 160, 200), "track change"),
+            (Color32::from_rgb(240, 200, 60), "a finding's range"),
+        ] {
+            ui.label(egui::RichText::new("|").strong().color(color));
+            ui.weak(what);
+        }
+    });
 }
 
 /// Id of the search box, so that Ctrl+F can focus it.
@@ -568,9 +588,22 @@ fn plot_one(
                         .border_width(1.0),
                 );
             }
+            let in_view = c
+                .markers
+                .iter()
+                .filter(|(x, _, _)| *x >= range.0 && *x <= range.1)
+                .count();
             for (x, name, color) in c.markers {
                 if *x >= range.0 && *x <= range.1 {
                     plot_ui.vline(VLine::new(name.clone(), *x).color(*color).width(1.0));
+                    // Labelled when there is room for the labels to be read.
+                    if in_view <= 8 && height.is_finite() {
+                        plot_ui.text(
+                            Text::new("", PlotPoint::new(*x, top - height * 0.5), name.clone())
+                                .anchor(Align2::LEFT_CENTER)
+                                .color(color.gamma_multiply(1.4)),
+                        );
+                    }
                 }
             }
             let color = if c.bold {
