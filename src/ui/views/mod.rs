@@ -11,6 +11,7 @@ pub mod path_prompt;
 pub mod plot_menu;
 pub mod sdp;
 pub mod sidebar;
+pub mod stat_plot;
 pub mod stats;
 pub mod summary;
 pub mod timeline;

@@ -6,15 +6,14 @@
 //! double-click) and the keyboard (+/- to zoom, arrows to pan, 0 to reset) move them
 //! together, and y fits what is in view.
 
-use egui::{Align2, Color32, Id, Rect, UiBuilder, pos2, vec2};
-use egui_plot::{Line, Plot, PlotPoint, Span, Text, VLine};
+use egui::{Color32, Id, Rect, UiBuilder, pos2, vec2};
 
+use super::axes::Axes;
 pub use super::axes::TimeAxis;
-use super::axes::{Axes, hover_text};
 use super::key_charts::{self, KEY_H, KeyContext};
-use crate::analyze::plots::{self, BAND_PROPERTIES};
+use crate::analyze::plots;
 use crate::analyze::timeline::{Category, category};
-use crate::model::{PeerConnection, Report, Series, Timestamp};
+use crate::model::{PeerConnection, Report, Series};
 use crate::ui::state::OpenDump;
 
 /// Where the view should scroll to (a finding's evidence).
@@ -152,7 +151,7 @@ pub fn origin_of(pc: &PeerConnection) -> f64 {
 }
 
 const HEADER_H: f32 = 26.0;
-const PLOT_H: f32 = 150.0;
+use super::stat_plot::PLOT_H;
 
 /// One row of the view.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -356,7 +355,7 @@ pub fn show(
                         .highlight
                         .iter()
                         .any(|(r, s)| r == report.id.as_str() && *s == entry.series.name);
-                    let ctx = PlotContext {
+                    let ctx = super::stat_plot::PlotContext {
                         axes: &axes,
                         end,
                         gap: open.gap_ms(p, ri),
@@ -364,7 +363,7 @@ pub fn show(
                         focus,
                         bold,
                     };
-                    let (x, response) = plot_one(ui, &entry, &ctx);
+                    let (x, response) = super::stat_plot::show(ui, &entry, &ctx);
                     super::plot_menu::plot_menu(
                         &response,
                         &entry,
@@ -460,7 +459,7 @@ fn keyboard(ui: &egui::Ui, state: &mut StatsState, full: (f64, f64)) {
 }
 
 /// An event marker: x (s since start), label, colour.
-type Marker = (f64, String, Color32);
+pub type Marker = (f64, String, Color32);
 
 /// Vertical markers for negotiations, state changes and track changes, as `(x, label, colour)`.
 fn event_markers(pc: &PeerConnection, origin: f64) -> Vec<Marker> {
@@ -498,149 +497,4 @@ fn event_markers(pc: &PeerConnection, origin: f64) -> Vec<Marker> {
             ))
         })
         .collect()
-}
-
-/// What one stats plot needs besides its series.
-struct PlotContext<'a> {
-    axes: &'a Axes,
-    /// End of the call, epoch ms (bands end there).
-    end: f64,
-    /// Samples further apart than this (ms) are not joined.
-    gap: f64,
-    markers: &'a [Marker],
-    /// A focused finding's range, s since the origin.
-    focus: Option<(f64, f64)>,
-    /// The series is a focused finding's evidence.
-    bold: bool,
-}
-
-/// Draws one plot; returns the x range it showed, and the plot's response.
-fn plot_one(
-    ui: &mut egui::Ui,
-    entry: &PlotEntry<'_>,
-    c: &PlotContext<'_>,
-) -> (Option<(f64, f64)>, egui::Response) {
-    let PlotEntry { report, series, .. } = entry;
-    let (scale, unit) = plots::display(&series.name);
-    let label = if unit.is_empty() {
-        series.name.clone()
-    } else {
-        format!("{} ({unit})", series.name)
-    };
-    ui.horizontal(|ui| {
-        let text = egui::RichText::new(&label).small();
-        let r = ui.label(if c.bold { text.strong() } else { text });
-        if let Some(m) = plots::meaning(&series.name) {
-            r.on_hover_text(m);
-        }
-    });
-    let mut shown = None;
-    let axes = *c.axes;
-    // Like webrtc-internals: a series that is never negative is drawn from zero.
-    let from_zero = series.values.iter().all(|v| v.is_nan() || *v >= 0.0);
-    let plot = axes.plot(
-        Plot::new(("stat", report.id.as_str(), series.name.as_str())),
-        PLOT_H - 24.0,
-    );
-    let plot = if from_zero { plot.include_y(0.0) } else { plot };
-    let origin = axes.origin;
-    let response = plot
-        .label_formatter(move |hover| Some(hover_text(hover, unit, origin, axes.time)))
-        .show(ui, |plot_ui| {
-            let range = axes.range(plot_ui);
-            shown = Some(range);
-            let columns = plot_ui.transform().frame().width().max(1.0) as usize;
-            let bounds = plot_ui.plot_bounds();
-            let (top, height) = (bounds.max()[1], bounds.height());
-            // Each banded property labels its bands in its own lane, so labels never overlap.
-            for (lane, (name, quiet)) in BAND_PROPERTIES.iter().enumerate() {
-                for (from, to, value) in plots::bands(report, name, *quiet, Timestamp(c.end)) {
-                    let color = band_color(name, &value);
-                    let (a, b) = ((from.0 - origin) / 1000.0, (to.0 - origin) / 1000.0);
-                    plot_ui.span(
-                        Span::new("", a..=b)
-                            .fill(color.gamma_multiply(0.18))
-                            .border_width(0.0),
-                    );
-                    if b > range.0 && a < range.1 && height.is_finite() {
-                        let y = top - height * 0.13 * lane as f64;
-                        plot_ui.text(
-                            Text::new(
-                                "",
-                                PlotPoint::new(a.max(range.0), y),
-                                format!("{name}={value}"),
-                            )
-                            .anchor(Align2::LEFT_TOP)
-                            .color(color),
-                        );
-                    }
-                }
-            }
-            if let Some((a, b)) = c.focus {
-                let (a, b) = if b - a < 0.5 {
-                    (a - 0.25, b + 0.25)
-                } else {
-                    (a, b)
-                };
-                plot_ui.span(
-                    Span::new("", a..=b)
-                        .fill(Color32::from_rgb(240, 200, 60).gamma_multiply(0.22))
-                        .border_width(1.0),
-                );
-            }
-            let in_view = c
-                .markers
-                .iter()
-                .filter(|(x, _, _)| *x >= range.0 && *x <= range.1)
-                .count();
-            for (x, name, color) in c.markers {
-                if *x >= range.0 && *x <= range.1 {
-                    plot_ui.vline(VLine::new(name.clone(), *x).color(*color).width(1.0));
-                    // Labelled when there is room for the labels to be read.
-                    if in_view <= 8 && height.is_finite() {
-                        plot_ui.text(
-                            Text::new("", PlotPoint::new(*x, top - height * 0.5), name.clone())
-                                .anchor(Align2::LEFT_CENTER)
-                                .color(color.gamma_multiply(1.4)),
-                        );
-                    }
-                }
-            }
-            let color = if c.bold {
-                Color32::from_rgb(240, 200, 60)
-            } else {
-                Color32::from_rgb(90, 170, 250)
-            };
-            for mut segment in plots::decimate(
-                &report.timestamps,
-                series,
-                origin,
-                1000.0,
-                range,
-                columns,
-                c.gap,
-            ) {
-                if scale != 1.0 {
-                    for p in &mut segment {
-                        p[1] *= scale;
-                    }
-                }
-                plot_ui.line(
-                    Line::new(series.name.clone(), segment)
-                        .color(color)
-                        .width(if c.bold { 2.5 } else { 1.5 }),
-                );
-            }
-        });
-    (shown, response.response)
-}
-
-fn band_color(name: &str, value: &str) -> Color32 {
-    match (name, value) {
-        ("qualityLimitationReason", "bandwidth") => Color32::from_rgb(230, 80, 80),
-        ("qualityLimitationReason", "cpu") => Color32::from_rgb(230, 160, 40),
-        ("qualityLimitationReason", _) => Color32::from_rgb(200, 120, 200),
-        ("active", _) => Color32::from_gray(150),
-        _ => Color32::from_rgb(120, 200, 160),
-    }
 }
