@@ -7,7 +7,7 @@ use serde_json::Value;
 use crate::analyze::charts::{Chart, default_charts};
 use crate::analyze::features::{Features, extract, stream_numbers};
 use crate::analyze::findings::{
-    Finding, Severity, Thresholds, Verdict, Verdicts, findings, streams, verdicts,
+    Finding, Thresholds, Verdict, Verdicts, findings, streams, verdicts,
 };
 use crate::analyze::plots::gap_ms;
 use crate::model::{Dump, PeerConnection};
@@ -325,11 +325,6 @@ fn key_numbers(s: &crate::analyze::findings::Stream<'_>, t: &Thresholds) -> KeyN
         height: get("frameHeightP50"),
         freezes,
     }
-}
-
-/// The worst severity among `indices` of `found`.
-pub fn worst(found: &[Finding], indices: &[usize]) -> Option<Severity> {
-    indices.iter().map(|&i| found[i].severity).max()
 }
 
 #[cfg(test)]
