@@ -273,13 +273,25 @@ fn human(results: &[(String, Dump, Vec<Finding>)]) -> String {
                 continue;
             };
             let _ = writeln!(out, "  {id}: {} ({})", v.verdict.name(), context(dump, c));
-            if !v.tracks.is_empty() {
-                let tracks: Vec<String> = v
-                    .tracks
-                    .iter()
-                    .map(|t| format!("{} {}", t.track, t.verdict.name()))
-                    .collect();
-                let _ = writeln!(out, "    tracks: {}", tracks.join(", "));
+            // Name the tracks that need a look; the healthy ones are only counted.
+            let unwell: Vec<String> = v
+                .tracks
+                .iter()
+                .filter(|t| t.verdict != Verdict::Good)
+                .map(|t| format!("{} {}", t.track, t.verdict.name()))
+                .collect();
+            let good = v.tracks.len() - unwell.len();
+            match (unwell.is_empty(), good) {
+                (true, 0) => {}
+                (true, n) => {
+                    let _ = writeln!(out, "    tracks: all {n} good");
+                }
+                (false, 0) => {
+                    let _ = writeln!(out, "    tracks: {}", unwell.join(", "));
+                }
+                (false, n) => {
+                    let _ = writeln!(out, "    tracks: {}; the other {n} good", unwell.join(", "));
+                }
             }
             for f in found.iter().filter(|f| f.pc.as_deref() == Some(id)) {
                 row(&mut out, "    ", f, origin);
