@@ -5,26 +5,13 @@ mod common;
 
 use std::time::{Duration, Instant};
 
+use common::ui::loaded;
 use common::{bundled, shared};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use rtcscope::ui::RtcscopeApp;
 use rtcscope::ui::app::{Command, Tab};
-
-fn loaded(sources: Vec<String>) -> Harness<'static, RtcscopeApp> {
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .build_eframe(move |cc| RtcscopeApp::new(cc, sources));
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while h.state().is_loading() {
-        assert!(Instant::now() < deadline, "loading did not finish");
-        std::thread::sleep(Duration::from_millis(10));
-        h.step();
-    }
-    h.run_steps(3);
-    h
-}
 
 fn path(p: std::path::PathBuf) -> String {
     p.to_string_lossy().into_owned()

@@ -233,9 +233,7 @@ fn connection(
     // `findings` is already worst first; keep that order.
     own.sort_by_key(|&i| std::cmp::Reverse(found[i].severity));
     let span = crate::analyze::time_span(pc);
-    let origin = pc
-        .created
-        .map_or_else(|| pc.stats.time_range().map_or(0.0, |r| r.0.0), |t| t.0);
+    let origin = crate::analyze::origin(pc);
     let end = crate::model::Timestamp(span.map_or(origin, |s| s.1));
     let quality_bands = pc
         .stats

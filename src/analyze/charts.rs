@@ -67,9 +67,7 @@ fn points(r: &Report, name: &str, origin: f64, scale: f64) -> Vec<(f64, f64)> {
 
 /// The default charts of `pc`, in [`DEFAULT_CHARTS`] order.
 pub fn default_charts(pc: &PeerConnection) -> Vec<Chart> {
-    let origin = pc
-        .created
-        .map_or_else(|| pc.stats.time_range().map_or(0.0, |r| r.0.0), |t| t.0);
+    let origin = crate::analyze::origin(pc);
     let reports = |t: &'static str| pc.stats.reports.iter().filter(move |r| r.report_type == t);
     let mut charts = Vec::new();
     for (name, media) in [("video_bitrate", "video"), ("audio_bitrate", "audio")] {

@@ -18,6 +18,13 @@ pub mod states;
 pub mod summary;
 pub mod timeline;
 
+/// The time a connection's plots and charts count from, epoch ms: its creation, else its
+/// first sample.
+pub fn origin(pc: &crate::model::PeerConnection) -> f64 {
+    pc.created
+        .map_or_else(|| pc.stats.time_range().map_or(0.0, |r| r.0.0), |t| t.0)
+}
+
 /// First and last time of anything on the connection (events and stats), epoch ms.
 pub fn time_span(pc: &crate::model::PeerConnection) -> Option<(f64, f64)> {
     let mut lo = f64::INFINITY;

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod call;
+pub mod ui;
 
 use std::fs::File;
 use std::path::{Path, PathBuf};

@@ -80,17 +80,8 @@ pub fn show(ui: &mut egui::Ui, chart: &Chart, k: &KeyContext<'_>) -> Option<(f64
                 }
             }
         }
-        if let Some((a, b)) = k.focus {
-            let (a, b) = if b - a < 0.5 {
-                (a - 0.25, b + 0.25)
-            } else {
-                (a, b)
-            };
-            plot_ui.span(
-                Span::new("", a..=b)
-                    .fill(Color32::from_rgb(240, 200, 60).gamma_multiply(0.22))
-                    .border_width(1.0),
-            );
+        if let Some(range) = k.focus {
+            plot_ui.span(super::stat_plot::focus_band(range));
         }
         for (i, line) in chart.lines.iter().enumerate() {
             let mut color = PALETTE[i % PALETTE.len()];

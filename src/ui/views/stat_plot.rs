@@ -29,6 +29,19 @@ pub struct PlotContext<'a> {
     pub bold: bool,
 }
 
+/// The band of a focused finding's range (s since the origin); a moment gets a band wide
+/// enough to see.
+pub fn focus_band((a, b): (f64, f64)) -> Span {
+    let (a, b) = if b - a < 0.5 {
+        (a - 0.25, b + 0.25)
+    } else {
+        (a, b)
+    };
+    Span::new("", a..=b)
+        .fill(Color32::from_rgb(240, 200, 60).gamma_multiply(0.22))
+        .border_width(1.0)
+}
+
 /// Draws one plot; returns the x range it showed, and the plot's response.
 pub fn show(
     ui: &mut egui::Ui,
@@ -91,17 +104,8 @@ pub fn show(
                     }
                 }
             }
-            if let Some((a, b)) = c.focus {
-                let (a, b) = if b - a < 0.5 {
-                    (a - 0.25, b + 0.25)
-                } else {
-                    (a, b)
-                };
-                plot_ui.span(
-                    Span::new("", a..=b)
-                        .fill(Color32::from_rgb(240, 200, 60).gamma_multiply(0.22))
-                        .border_width(1.0),
-                );
+            if let Some(range) = c.focus {
+                plot_ui.span(focus_band(range));
             }
             let in_view = c
                 .markers

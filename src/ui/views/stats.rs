@@ -146,8 +146,7 @@ pub fn visible_plots<'a>(
 
 /// The time the plots count from: the connection's creation, else its first sample.
 pub fn origin_of(pc: &PeerConnection) -> f64 {
-    pc.created
-        .map_or_else(|| pc.stats.time_range().map_or(0.0, |r| r.0.0), |t| t.0)
+    crate::analyze::origin(pc)
 }
 
 const HEADER_H: f32 = 26.0;
