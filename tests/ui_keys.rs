@@ -2,7 +2,6 @@
 
 mod common;
 
-
 use common::bundled;
 use common::ui::loaded;
 use egui::accesskit::Role;
