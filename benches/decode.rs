@@ -1,5 +1,6 @@
 //! Decode throughput and peak memory for each format, on ~200 MB dumps built from the
-//! fixtures, with CPython's `json` on the same webrtc-internals file as the yardstick.
+//! fixtures, with CPython's `json` on the same webrtc-internals file, and serde_json's bare
+//! scan of each line format's lines on all cores, as the yardsticks.
 //!
 //! `cargo bench --bench decode` (set `RTCSCOPE_BENCH_MB` to change the size). Prints figures;
 //! timings are the best of three runs, since these shared machines drift.
@@ -130,7 +131,15 @@ fn build_lines(name: &str, src: &str, header_lines: usize, ids: &[&str], target:
     if path.exists() {
         return path;
     }
-    let text = std::fs::read_to_string(shared(src)).unwrap();
+    let raw = std::fs::read(shared(src)).unwrap();
+    let text = if src.ends_with(".gz") {
+        let mut out = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&raw[..]), &mut out)
+            .unwrap();
+        out
+    } else {
+        String::from_utf8(raw).unwrap()
+    };
     let mut lines = text.split_inclusive('\n');
     let header: String = lines.by_ref().take(header_lines).collect();
     let body: String = lines.collect();
@@ -218,6 +227,25 @@ fn measure(path: &Path) -> Figures {
     }
 }
 
+/// The floor for a line format: read the file and scan every line with `serde_json` into
+/// `IgnoredAny` on all cores (no values built, nothing kept), best of three.
+fn serde_floor(path: &Path) -> f64 {
+    use rayon::prelude::*;
+    let mut best = f64::INFINITY;
+    for _ in 0..3 {
+        let start = Instant::now();
+        let text = std::fs::read(path).unwrap();
+        let bad = text
+            .par_split(|&b| b == b'\n')
+            .filter(|l| !l.is_empty())
+            .filter(|l| serde_json::from_slice::<serde::de::IgnoredAny>(l).is_err())
+            .count();
+        best = best.min(start.elapsed().as_secs_f64());
+        assert!(bad <= 1, "{bad} lines are not JSON");
+    }
+    best
+}
+
 /// CPython: parse the document and every `values` string, best of three.
 fn python_internals(path: &Path) -> Option<f64> {
     let script = r#"
@@ -268,6 +296,16 @@ fn main() {
             ),
         ),
         (
+            "rtcstats-v3 (Chrome)",
+            build_lines(
+                "rtcstats-v3-chrome",
+                "recorded/webrtc_internals_rtcstats_dump_v3_loopback_30s.gz",
+                2,
+                &["8-0", "8-1", "8-2"],
+                target,
+            ),
+        ),
+        (
             "rtcstats-legacy (jitsi)",
             build_lines(
                 "jitsi",
@@ -284,6 +322,7 @@ fn main() {
     );
     let mut internals = None;
     let mut diagnose = Vec::new();
+    let mut floors = Vec::new();
     for (name, path) in &cases {
         let size = std::fs::metadata(path).unwrap().len() as f64;
         let f = measure(path);
@@ -300,6 +339,9 @@ fn main() {
             f.samples
         );
         diagnose.push((*name, f.diagnose_s, f.best_s));
+        if *name != "webrtc-internals" {
+            floors.push((*name, serde_floor(path), f.best_s));
+        }
         if *name == "webrtc-internals" {
             internals = Some((path.clone(), f.best_s, f.peak_bytes as f64 / size));
         }
@@ -309,6 +351,15 @@ fn main() {
         println!(
             "  {name:<26} {d:>7.3} s = {:>5.1} % of decode",
             100.0 * d / decode
+        );
+    }
+    println!(
+        "\nline formats vs the floor (read the file, serde_json IgnoredAny on every line, all cores):"
+    );
+    for (name, floor, decode) in floors {
+        println!(
+            "  {name:<26} floor {floor:>7.3} s, decode {decode:>7.3} s = {:>5.2}x the floor",
+            decode / floor
         );
     }
     if let Some((path, rust_s, peak_ratio)) = internals {

@@ -40,7 +40,12 @@ pub struct DumpBuilder {
     pcs: Vec<PcBuilder>,
     pc_index: HashMap<String, usize>,
     media: MediaMatcher,
+    /// Warnings past [`MAX_WARNINGS`]: how many, and where the first was.
+    suppressed: Option<(u64, Location)>,
 }
+
+/// Warnings listed at most; the rest are counted in one more.
+pub const MAX_WARNINGS: usize = 1000;
 
 struct PcBuilder {
     pc: PeerConnection,
@@ -161,11 +166,17 @@ impl DumpBuilder {
             pcs: Vec::new(),
             pc_index: HashMap::new(),
             media: MediaMatcher::default(),
+            suppressed: None,
         }
     }
 
-    /// Records a warning.
+    /// Records a warning. Past [`MAX_WARNINGS`], warnings are only counted: a file of garbage
+    /// lines must not become a list as long as the file.
     pub fn warn(&mut self, message: impl Into<String>, location: Location) {
+        if self.dump.warnings.len() >= MAX_WARNINGS {
+            self.suppressed.get_or_insert((0, location)).0 += 1;
+            return;
+        }
         self.dump.warnings.push(Warning {
             message: message.into(),
             location,
@@ -368,8 +379,15 @@ impl DumpBuilder {
             clock,
             pcs,
             media,
+            suppressed,
             ..
         } = self;
+        if let Some((count, location)) = suppressed {
+            dump.warnings.push(Warning {
+                message: format!("{count} more warnings like the ones above, from here on"),
+                location,
+            });
+        }
         if let Some(steps) = clock.steps() {
             dump.warnings.push(super::clock_watch::warning(&steps));
             dump.integrity.clock = Some(steps);

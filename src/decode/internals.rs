@@ -22,7 +22,7 @@ use serde_json::value::RawValue;
 use super::builder::{DumpBuilder, RawEvent};
 use super::internals_series::{EndAligned, RawSeries, build_report_set};
 use super::json_scan::{ScanError, Scanner};
-use super::stats_delta::timestamp_of;
+use super::live_reports::timestamp_of_json as timestamp_of;
 use super::timefmt::parse_locale_datetime;
 use super::{DecodeError, Location};
 use crate::model::{
@@ -238,16 +238,10 @@ fn assemble(top: TopLevel, results: Vec<PcResult>) -> Result<Dump, DecodeError> 
         lowercase_pcs,
         error,
     } = top;
-    if let Some(ScanError::Io(e)) = &error {
-        if e.get_ref().is_some_and(|r| r.is::<super::Cancelled>()) {
-            return Err(DecodeError::Cancelled);
-        }
-        if let Some(limit) = e
-            .get_ref()
-            .and_then(|r| r.downcast_ref::<super::TooLarge>())
-        {
-            return Err(DecodeError::TooLarge { limit: limit.0 });
-        }
+    if let Some(ScanError::Io(e)) = &error
+        && let Some(fatal) = super::fatal(e)
+    {
+        return Err(fatal);
     }
     if let Some(pcs) = lowercase_pcs
         && !has_pcs

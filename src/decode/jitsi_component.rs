@@ -2,18 +2,21 @@
 //! per line, `{statsSessionId, type, data, timestamp}`. Not peer-connection data: recognised
 //! and summarised so that it is not mistaken for a broken browser dump.
 
+use std::io::Read;
+use std::ops::ControlFlow;
+
 use serde_json::Value;
 
-use super::lines::for_each_line;
+use super::LineRun;
+use super::lines::{StreamEnd, parse_value};
 use crate::model::{ComponentSummary, Dump, Format, Location, Timestamp, Warning};
 
 /// Decodes a component dump into a [`ComponentSummary`].
-pub fn decode(text: &[u8]) -> Dump {
+pub fn decode(reader: impl Read, run: &LineRun) -> (Dump, Result<(), StreamEnd>) {
     let mut summary = ComponentSummary::default();
     let mut warnings = Vec::new();
     let mut range: Option<(f64, f64)> = None;
-    // Some producers write several objects on one line; a streaming reader splits them.
-    for_each_objects(text, &mut warnings, |obj| {
+    let end = for_each_objects(reader, run, &mut warnings, |obj| {
         if let Some(id) = obj.get("statsSessionId").and_then(Value::as_str)
             && !summary.session_ids.iter().any(|s| s == id)
         {
@@ -49,53 +52,85 @@ pub fn decode(text: &[u8]) -> Dump {
         }
     });
     summary.time_range = range.map(|(a, b)| (Timestamp(a), Timestamp(b)));
-    Dump {
+    let dump = Dump {
         format: Format::JitsiComponent,
         component: Some(summary),
         warnings,
         ..Dump::default()
+    };
+    (dump, end)
+}
+
+/// One line: its objects, and why the rest of it could not be read.
+struct Objects {
+    values: Vec<Value>,
+    /// The line was one JSON value, not an object.
+    not_object: bool,
+    error: Option<String>,
+}
+
+fn parse_objects(bytes: &[u8]) -> Objects {
+    match parse_value(bytes) {
+        Ok(v) => Objects {
+            not_object: !v.is_object(),
+            values: vec![v],
+            error: None,
+        },
+        // Some producers write several objects on one line: read them as a stream.
+        Err(_) => {
+            let mut values = Vec::new();
+            let mut error = None;
+            for item in serde_json::Deserializer::from_slice(bytes).into_iter::<Value>() {
+                match item {
+                    Ok(v) => values.push(v),
+                    Err(e) => {
+                        error = Some(format!("invalid JSON: {e}; rest of line skipped"));
+                        break;
+                    }
+                }
+            }
+            Objects {
+                values,
+                not_object: false,
+                error,
+            }
+        }
     }
 }
 
 fn for_each_objects(
-    text: &[u8],
+    reader: impl Read,
+    run: &LineRun,
     warnings: &mut Vec<Warning>,
     mut f: impl FnMut(&serde_json::Map<String, Value>),
-) {
-    let mut lines = Vec::new();
-    for_each_line(text, |line| lines.push(line));
-    for line in lines {
-        match line.json {
-            Ok(Value::Object(obj)) => f(&obj),
-            Ok(_) => warnings.push(Warning {
-                message: "line is not a JSON object; skipped".into(),
-                location: Location::Line(line.number),
-            }),
-            Err(_) => {
-                // Several objects on one line: read them as a stream.
-                let start = line.offset as usize;
-                let end = text[start..]
-                    .iter()
-                    .position(|&b| b == b'\n')
-                    .map_or(text.len(), |i| start + i);
-                let stream =
-                    serde_json::Deserializer::from_slice(&text[start..end]).into_iter::<Value>();
-                for item in stream {
-                    match item {
-                        Ok(Value::Object(obj)) => f(&obj),
-                        Ok(_) => {}
-                        Err(e) => {
-                            warnings.push(Warning {
-                                message: format!("invalid JSON: {e}; rest of line skipped"),
-                                location: Location::Line(line.number),
-                            });
-                            break;
+) -> Result<(), StreamEnd> {
+    run.stream(
+        reader,
+        |_, bytes| Ok(parse_objects(bytes)),
+        |line| {
+            let location = Location::Line(line.number);
+            match line.parsed {
+                Ok(objects) => {
+                    if objects.not_object {
+                        warnings.push(Warning {
+                            message: "line is not a JSON object; skipped".into(),
+                            location: location.clone(),
+                        });
+                    }
+                    for v in &objects.values {
+                        if let Value::Object(obj) = v {
+                            f(obj);
                         }
                     }
+                    if let Some(message) = objects.error {
+                        warnings.push(Warning { message, location });
+                    }
                 }
+                Err(message) => warnings.push(Warning { message, location }),
             }
-        }
-    }
+            ControlFlow::Continue(())
+        },
+    )
 }
 
 #[cfg(test)]
@@ -109,7 +144,8 @@ mod tests {
             "{\"statsSessionId\":\"s1\",\"type\":\"stats-entry\",\"data\":\"{}\",\"timestamp\":9}",
             "{\"statsSessionId\":\"s1\",\"type\":\"stats-entry\",\"data\":\"{}\",\"timestamp\":7}\n",
         );
-        let d = decode(text.as_bytes());
+        let (d, end) = decode(text.as_bytes(), &LineRun::default());
+        assert!(end.is_ok());
         let c = d.component.unwrap();
         assert_eq!(c.application.as_deref(), Some("JVB"));
         assert_eq!(

@@ -9,14 +9,17 @@ use std::io::{self, Read};
 const CHUNK: usize = 1 << 20;
 
 /// Why scanning stopped early.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum ScanError {
     /// The input ended inside a value.
+    #[error("the document ends early (truncated?)")]
     Eof {
         /// Offset where the input ended.
         offset: u64,
     },
-    /// A byte that cannot stand there.
+    /// A byte that cannot stand there (a closing bracket that does not match its opening one
+    /// among them).
+    #[error("invalid JSON: expected {expected}, found {:?}", *found as char)]
     Unexpected {
         /// What was expected.
         expected: &'static str,
@@ -26,25 +29,8 @@ pub enum ScanError {
         offset: u64,
     },
     /// Reading failed.
-    Io(io::Error),
-}
-
-impl std::fmt::Display for ScanError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ScanError::Eof { .. } => f.write_str("the document ends early (truncated?)"),
-            ScanError::Unexpected {
-                expected, found, ..
-            } => {
-                write!(
-                    f,
-                    "invalid JSON: expected {expected}, found {:?}",
-                    *found as char
-                )
-            }
-            ScanError::Io(e) => write!(f, "reading failed: {e}"),
-        }
-    }
+    #[error("reading failed: {0}")]
+    Io(#[source] io::Error),
 }
 
 impl ScanError {
@@ -55,6 +41,11 @@ impl ScanError {
             ScanError::Io(_) => None,
         }
     }
+}
+
+/// JSON's white space (RFC 8259 §2): narrower than ASCII's, which also has form feed.
+fn is_json_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
 }
 
 /// Scans one JSON document from a reader.
@@ -118,7 +109,7 @@ impl<R: Read> Scanner<R> {
     pub fn peek(&mut self) -> Result<Option<u8>, ScanError> {
         loop {
             while let Some(&b) = self.buf.get(self.pos) {
-                if !b.is_ascii_whitespace() {
+                if !is_json_space(b) {
                     return Ok(Some(b));
                 }
                 self.pos += 1;
@@ -210,7 +201,8 @@ impl<R: Read> Scanner<R> {
         // The value starts at `self.pos`, which `fill` keeps; `len` is how much of it has been
         // scanned.
         let mut len = 0usize;
-        let mut depth = 0usize;
+        // The open brackets, innermost last: a closing one must match.
+        let mut open: Vec<u8> = Vec::new();
         let mut in_string = false;
         let mut escaped = false;
         let scalar = !matches!(first, b'{' | b'[' | b'"');
@@ -250,7 +242,7 @@ impl<R: Read> Scanner<R> {
                             escaped = true;
                         } else {
                             in_string = false;
-                            if depth == 0 {
+                            if open.is_empty() {
                                 return Ok(self.take(len, start_offset));
                             }
                         }
@@ -260,7 +252,7 @@ impl<R: Read> Scanner<R> {
             }
             let b = rest[0];
             if scalar {
-                if matches!(b, b',' | b'}' | b']') || b.is_ascii_whitespace() {
+                if matches!(b, b',' | b'}' | b']') || is_json_space(b) {
                     return Ok(self.take(len, start_offset));
                 }
                 len += 1;
@@ -269,21 +261,55 @@ impl<R: Read> Scanner<R> {
             len += 1;
             match b {
                 b'"' => in_string = true,
-                b'{' | b'[' => depth += 1,
-                b'}' | b']' => {
-                    depth = depth.saturating_sub(1);
-                    if depth == 0 {
-                        return Ok(self.take(len, start_offset));
+                b'{' => open.push(b'}'),
+                b'[' => open.push(b']'),
+                b'}' | b']' => match open.pop() {
+                    Some(want) if want == b => {
+                        if open.is_empty() {
+                            return Ok(self.take(len, start_offset));
+                        }
                     }
-                }
+                    want => {
+                        let offset = self.offset() + len as u64 - 1;
+                        let (bytes, _) = self.take(len - 1, start_offset);
+                        let expected = match want {
+                            Some(b'}') => "'}' (the bracket that closes this object)",
+                            _ => "']' (the bracket that closes this array)",
+                        };
+                        return Err((
+                            bytes,
+                            ScanError::Unexpected {
+                                expected,
+                                found: b,
+                                offset,
+                            },
+                        ));
+                    }
+                },
                 _ => {}
             }
         }
     }
 
+    /// Hands over the next `len` bytes. A value of a chunk or more is most of the buffer: the
+    /// buffer itself is handed over and only what follows the value is copied, so that a
+    /// connection's bytes are never held twice.
     fn take(&mut self, len: usize, start_offset: u64) -> (Vec<u8>, u64) {
-        let bytes = self.buf[self.pos..self.pos + len].to_vec();
-        self.pos += len;
+        let end = self.pos + len;
+        if len < CHUNK {
+            let bytes = self.buf[self.pos..end].to_vec();
+            self.pos = end;
+            return (bytes, start_offset);
+        }
+        let mut rest = Vec::with_capacity(CHUNK.max(self.buf.len() - end));
+        rest.extend_from_slice(&self.buf[end..]);
+        let mut bytes = std::mem::replace(&mut self.buf, rest);
+        bytes.truncate(end);
+        bytes.drain(..self.pos);
+        // The buffer grew by doubling; give back the slack (in place: it is under half).
+        bytes.shrink_to_fit();
+        self.base += end as u64;
+        self.pos = 0;
         (bytes, start_offset)
     }
 }
@@ -331,6 +357,45 @@ mod tests {
                 "step {step}"
             );
             assert_eq!(s.peek().unwrap(), None);
+        }
+    }
+
+    #[test]
+    fn mismatched_brackets_are_errors() {
+        for (doc, at) in [
+            (&b"{\"a\": [1, 2}, \"b\": 1}"[..], 11),
+            (b"{\"a\": {\"x\": 1]}", 13),
+        ] {
+            let mut s = Scanner::new(doc);
+            s.consume(b'{', "{").unwrap();
+            s.key().unwrap();
+            let (bytes, err) = s.value_partial().unwrap_err();
+            assert_eq!(bytes, &doc[6..at]);
+            match err {
+                ScanError::Unexpected { offset, found, .. } => {
+                    assert_eq!((offset, found), (at as u64, doc[at]));
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        // ScanError is an error with a source.
+        let e: Box<dyn std::error::Error> = Box::new(ScanError::Io(io::Error::other("x")));
+        assert!(e.source().is_some());
+    }
+
+    #[test]
+    fn large_values_are_handed_over_not_copied() {
+        let big = format!("{{\"a\": [{}0], \"b\": 2}}", "1,".repeat(CHUNK));
+        for step in [CHUNK / 3, 10 * CHUNK] {
+            let mut s = Scanner::new(Trickle(big.as_bytes(), step));
+            s.consume(b'{', "{").unwrap();
+            assert_eq!(s.key().unwrap(), "a");
+            let (v, at) = s.value().unwrap();
+            assert_eq!((v.len(), at), (2 * CHUNK + 3, 6));
+            assert!(v.capacity() < v.len() + CHUNK);
+            assert!(s.next_member(b'}').unwrap());
+            assert_eq!(s.key().unwrap(), "b");
+            assert_eq!(s.value().unwrap(), (b"2".to_vec(), 2 * CHUNK as u64 + 16));
         }
     }
 

@@ -1,52 +1,198 @@
-//! JSON-lines input: split on `\n`, parse lines in parallel batches, hand them back in order.
+//! JSON-lines input, streamed: read from the (decompressing) reader in batches of whole lines,
+//! parse each batch's lines in parallel, hand them back in order. Only one batch of bytes and
+//! one of parsed lines is alive at a time, so memory does not grow with the file. A line longer
+//! than the limit is skipped without being held.
+
+use std::io::{self, Read};
+use std::ops::ControlFlow;
 
 use rayon::prelude::*;
 use serde_json::Value;
 
 /// One non-empty line of a JSON-lines dump.
-pub struct Line {
+pub struct Line<T> {
     /// 1-based line number.
     pub number: u64,
-    /// Byte offset of the line's start in the input.
+    /// Byte offset of the line's start in the (decompressed) input.
     pub offset: u64,
-    /// The parsed JSON, or why it did not parse.
-    pub json: Result<Value, String>,
+    /// The parsed line, or why it did not parse.
+    pub parsed: Result<T, String>,
 }
 
 /// Lines are parsed in batches of about this many bytes: large enough to keep the cores busy,
-/// small enough that only one batch of parsed values is alive at a time.
+/// small enough that only one batch is alive at a time.
 const BATCH_BYTES: usize = 4 << 20;
 
-/// Splits `text` into lines (dropping a trailing `\r`), skips blank ones, parses each as JSON
-/// and calls `f` with each in file order. Parsing runs on the rayon pool, `f` on the calling
-/// thread; invalid UTF-8 is replaced (U+FFFD) rather than
-/// failing the line.
-pub fn for_each_line(text: &[u8], mut f: impl FnMut(Line)) {
-    let batches = split_batches(text);
-    let parse_batch = |batch: &[(u64, u64, &[u8])]| -> Vec<Line> {
-        batch
-            .par_iter()
-            .map(|&(number, offset, bytes)| Line {
-                number,
-                offset,
-                json: parse(bytes),
-            })
-            .collect()
-    };
-    // Batches are parsed in parallel, then applied in order. (Parsing the next batch while
-    // applying the current one was measured slower: applying is memory-bound and the two
-    // compete for cache.)
-    for batch in &batches {
-        parse_batch(batch).into_iter().for_each(&mut f);
+/// Limits of the line reader.
+#[derive(Debug, Clone, Copy)]
+pub struct LineLimits {
+    /// A longer line is skipped (with a warning) instead of being held in memory.
+    pub max_line: usize,
+}
+
+impl Default for LineLimits {
+    fn default() -> Self {
+        LineLimits { max_line: 64 << 20 }
     }
 }
 
-/// `(line number, offset, bytes)` of the non-blank lines, in batches of about
-/// [`BATCH_BYTES`].
-fn split_batches(text: &[u8]) -> Vec<Vec<(u64, u64, &[u8])>> {
-    let mut batches = Vec::new();
-    let mut batch: Vec<(u64, u64, &[u8])> = Vec::new();
-    let mut batch_bytes = 0;
+/// How a stream of lines ended early.
+#[derive(Debug)]
+pub enum StreamEnd {
+    /// Reading failed at this (decompressed) offset; every line before it was handed over,
+    /// the cut last line included.
+    Read(io::Error, u64),
+    /// The consumer asked to stop after the line at this offset.
+    Stopped(u64),
+}
+
+/// Reads `reader` line by line (dropping a trailing `\r`), skips blank lines, parses each with
+/// `parse` on the rayon pool and calls `apply` with each in file order on the calling thread.
+/// `apply` may stop the stream; `between` is asked after each batch (for memory limits).
+pub fn stream<R: Read, T: Send>(
+    mut reader: R,
+    limits: LineLimits,
+    parse: impl Fn(u64, &[u8]) -> Result<T, String> + Sync,
+    mut apply: impl FnMut(Line<T>) -> ControlFlow<()>,
+    mut between: impl FnMut() -> ControlFlow<()>,
+) -> Result<(), StreamEnd> {
+    let mut buf: Vec<u8> = Vec::with_capacity(BATCH_BYTES + (64 << 10));
+    // Input offset of `buf[0]`, and the number of lines that end before it.
+    let mut base = 0u64;
+    let mut lines_before = 0u64;
+    // How far `buf` has been searched for a line end without finding one.
+    let mut searched = 0usize;
+    // A line too long to hold: (number, offset, bytes so far).
+    let mut skipping: Option<(u64, u64, u64)> = None;
+    let mut failure = None;
+    loop {
+        let eof = match fill(&mut reader, &mut buf, BATCH_BYTES) {
+            Ok(eof) => eof,
+            Err(e) => {
+                failure = Some(e);
+                true
+            }
+        };
+        if let Some((number, offset, len)) = skipping.as_mut() {
+            match memchr::memchr(b'\n', &buf) {
+                Some(i) => {
+                    *len += i as u64;
+                    let line = too_long(*number, *offset, *len, limits.max_line);
+                    skipping = None;
+                    buf.drain(..=i);
+                    base += i as u64 + 1;
+                    lines_before += 1;
+                    if apply(line).is_break() {
+                        return Err(StreamEnd::Stopped(base));
+                    }
+                }
+                None => {
+                    *len += buf.len() as u64;
+                    base += buf.len() as u64;
+                    buf.clear();
+                    if eof {
+                        let (number, offset, len) = skipping.take().unwrap_or_default();
+                        let _ = apply(too_long(number, offset, len, limits.max_line));
+                        return finish(failure, base);
+                    }
+                    continue;
+                }
+            }
+        }
+        let cut = if eof {
+            Some(buf.len())
+        } else {
+            memchr::memrchr(b'\n', &buf[searched..]).map(|i| searched + i + 1)
+        };
+        let Some(cut) = cut else {
+            searched = buf.len();
+            if buf.len() > limits.max_line {
+                skipping = Some((lines_before + 1, base, buf.len() as u64));
+                base += buf.len() as u64;
+                buf.clear();
+                searched = 0;
+            }
+            continue;
+        };
+        let batch = split(&buf[..cut], base, lines_before);
+        let parsed: Vec<Line<T>> = batch
+            .par_iter()
+            .map(|&(number, offset, bytes)| {
+                if bytes.len() > limits.max_line {
+                    too_long(number, offset, bytes.len() as u64, limits.max_line)
+                } else {
+                    Line {
+                        number,
+                        offset,
+                        parsed: parse(number, bytes),
+                    }
+                }
+            })
+            .collect();
+        let newlines = memchr::memchr_iter(b'\n', &buf[..cut]).count() as u64;
+        drop(batch);
+        for line in parsed {
+            let offset = line.offset;
+            if apply(line).is_break() {
+                return Err(StreamEnd::Stopped(offset));
+            }
+        }
+        buf.drain(..cut);
+        base += cut as u64;
+        lines_before += newlines;
+        searched = 0;
+        if eof {
+            return finish(failure, base);
+        }
+        if between().is_break() {
+            return Err(StreamEnd::Stopped(base));
+        }
+    }
+}
+
+fn finish(failure: Option<io::Error>, at: u64) -> Result<(), StreamEnd> {
+    match failure {
+        Some(e) => Err(StreamEnd::Read(e, at)),
+        None => Ok(()),
+    }
+}
+
+fn too_long<T>(number: u64, offset: u64, len: u64, limit: usize) -> Line<T> {
+    Line {
+        number,
+        offset,
+        parsed: Err(format!(
+            "line is {len} bytes long, more than the limit of {limit} bytes; skipped unread"
+        )),
+    }
+}
+
+/// Reads until `buf` holds at least `want` more bytes, or the input ends (returns true).
+fn fill<R: Read>(reader: &mut R, buf: &mut Vec<u8>, want: usize) -> io::Result<bool> {
+    let target = buf.len() + want;
+    while buf.len() < target {
+        let old = buf.len();
+        buf.resize(target, 0);
+        match reader.read(&mut buf[old..]) {
+            Ok(0) => {
+                buf.truncate(old);
+                return Ok(true);
+            }
+            Ok(n) => buf.truncate(old + n),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => buf.truncate(old),
+            Err(e) => {
+                buf.truncate(old);
+                return Err(e);
+            }
+        }
+    }
+    Ok(false)
+}
+
+/// `(line number, offset, bytes)` of the non-blank lines of `text`, which starts at input
+/// offset `base` after `lines_before` lines.
+fn split(text: &[u8], base: u64, lines_before: u64) -> Vec<(u64, u64, &[u8])> {
+    let mut out = Vec::new();
     let mut offset = 0usize;
     for (i, raw) in text.split(|&b| b == b'\n').enumerate() {
         let line_offset = offset;
@@ -55,31 +201,33 @@ fn split_batches(text: &[u8]) -> Vec<Vec<(u64, u64, &[u8])>> {
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        batch_bytes += line.len();
-        batch.push((i as u64 + 1, line_offset as u64, line));
-        if batch_bytes >= BATCH_BYTES {
-            batches.push(std::mem::take(&mut batch));
-            batch_bytes = 0;
-        }
+        out.push((lines_before + i as u64 + 1, base + line_offset as u64, line));
     }
-    if !batch.is_empty() {
-        batches.push(batch);
-    }
-    batches
+    out
 }
 
-fn parse(bytes: &[u8]) -> Result<Value, String> {
-    match serde_json::from_slice(bytes) {
+/// Parses a line as a JSON value; invalid UTF-8 is replaced (U+FFFD) rather than failing the
+/// line.
+pub fn parse_value(bytes: &[u8]) -> Result<Value, String> {
+    parse_lossy(bytes, |b| serde_json::from_slice(b))
+}
+
+/// Runs `parse` on `bytes`, and again on a lossy UTF-8 copy when the bytes are not UTF-8.
+pub fn parse_lossy<T>(
+    bytes: &[u8],
+    parse: impl Fn(&[u8]) -> Result<T, serde_json::Error>,
+) -> Result<T, String> {
+    match parse(bytes) {
         Ok(v) => Ok(v),
         Err(e) if std::str::from_utf8(bytes).is_err() => {
-            serde_json::from_str(&String::from_utf8_lossy(bytes)).map_err(|_| e.to_string())
+            parse(String::from_utf8_lossy(bytes).as_bytes()).map_err(|_| describe(&e, bytes.len()))
         }
         Err(e) => Err(describe(&e, bytes.len())),
     }
 }
 
 /// serde_json's message, with "truncated" spelled out when the line simply stops.
-fn describe(e: &serde_json::Error, len: usize) -> String {
+pub fn describe(e: &serde_json::Error, len: usize) -> String {
     if e.is_eof() {
         format!("line ends inside a JSON value after {len} bytes (truncated?)")
     } else {
@@ -99,21 +247,103 @@ pub fn first_line(text: &[u8]) -> (&[u8], usize) {
 mod tests {
     use super::*;
 
+    /// A reader that returns at most `n` bytes per read, to exercise refills everywhere.
+    struct Trickle<'a>(&'a [u8], usize);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.0.len().min(self.1).min(buf.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    type Seen = Vec<(u64, u64, bool)>;
+
+    fn collect(r: impl Read, limits: LineLimits) -> (Seen, Result<(), StreamEnd>) {
+        let mut seen = Vec::new();
+        let end = stream(
+            r,
+            limits,
+            |_, b| parse_value(b),
+            |l| {
+                seen.push((l.number, l.offset, l.parsed.is_ok()));
+                ControlFlow::Continue(())
+            },
+            || ControlFlow::Continue(()),
+        );
+        (seen, end)
+    }
+
     #[test]
     fn numbers_offsets_and_errors() {
         let text = b"[1]\r\n\n  \n{\"a\":\n[2]\n[\xff\"x\"]";
-        let mut seen = Vec::new();
-        for_each_line(text, |l| seen.push((l.number, l.offset, l.json.is_ok())));
-        assert_eq!(
-            seen,
-            vec![(1, 0, true), (4, 9, false), (5, 15, true), (6, 19, false)]
-        );
+        let want = vec![(1, 0, true), (4, 9, false), (5, 15, true), (6, 19, false)];
+        for step in [1, 3, 1000] {
+            let (seen, end) = collect(Trickle(text, step), LineLimits::default());
+            assert_eq!(seen, want, "step {step}");
+            assert!(end.is_ok());
+        }
     }
 
     #[test]
     fn lossy_utf8_inside_strings() {
-        let mut out = Vec::new();
-        for_each_line(b"[\"a\xffb\"]", |l| out.push(l.json.unwrap()));
-        assert_eq!(out[0][0], "a\u{fffd}b");
+        assert_eq!(parse_value(b"[\"a\xffb\"]").unwrap()[0], "a\u{fffd}b");
+    }
+
+    #[test]
+    fn long_lines_are_skipped_unread() {
+        let mut text = b"[1]\n".to_vec();
+        text.extend(std::iter::repeat_n(b'x', 100_000));
+        text.extend(b"\n[2]\n");
+        text.extend(std::iter::repeat_n(b'y', 50_000));
+        let limits = LineLimits { max_line: 1000 };
+        let mut messages = Vec::new();
+        let end = stream(
+            Trickle(&text, 777),
+            limits,
+            |_, b| parse_value(b),
+            |l| {
+                messages.push((l.number, l.offset, l.parsed.err()));
+                ControlFlow::Continue(())
+            },
+            || ControlFlow::Continue(()),
+        );
+        assert!(end.is_ok());
+        assert_eq!(messages.len(), 4);
+        assert_eq!((messages[0].0, messages[0].2.is_none()), (1, true));
+        assert_eq!((messages[1].0, messages[1].1), (2, 4));
+        assert!(
+            messages[1]
+                .2
+                .as_ref()
+                .unwrap()
+                .contains("100000 bytes long")
+        );
+        assert_eq!(
+            (messages[2].0, messages[2].1, messages[2].2.is_none()),
+            (3, 100_005, true)
+        );
+        assert!(messages[3].2.as_ref().unwrap().contains("50000 bytes long"));
+    }
+
+    #[test]
+    fn a_read_error_keeps_the_lines_before_it() {
+        struct Failing(usize);
+        impl Read for Failing {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                if self.0 == 0 {
+                    return Err(io::Error::other("corrupt"));
+                }
+                let line = b"[1]\n";
+                self.0 -= 1;
+                buf[..4].copy_from_slice(line);
+                Ok(4)
+            }
+        }
+        let (seen, end) = collect(Failing(3), LineLimits::default());
+        assert_eq!(seen.len(), 3);
+        assert!(matches!(end, Err(StreamEnd::Read(_, 12))));
     }
 }

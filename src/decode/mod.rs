@@ -5,6 +5,8 @@
 mod builder;
 mod clock_watch;
 mod compression;
+#[doc(hidden)]
+pub mod fuzzing;
 mod internals;
 mod internals_clock;
 mod internals_series;
@@ -12,17 +14,25 @@ mod internals_values;
 mod jitsi_component;
 mod json_scan;
 mod lines;
+mod live_reports;
+mod memory;
 pub mod normalize;
 mod rtcstats_legacy;
 mod rtcstats_v3;
 pub mod sdp_sections;
 mod stats_builder;
-mod stats_delta;
 pub mod tables;
 pub mod timefmt;
+mod typed;
 
-use std::borrow::Cow;
 use std::io::{self, Read};
+use std::ops::ControlFlow;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use serde_json::Value;
+
+use lines::{LineLimits, StreamEnd};
 
 use crate::model::{Compression, Dump, Location, Warning};
 
@@ -30,23 +40,58 @@ pub use builder::{carries_sdp, description_value};
 pub use internals_series::split_key;
 pub use internals_values::{parse_number, parse_values};
 
-/// Limits applied while decoding.
+/// Limits applied while decoding. Line formats are streamed, so the file's size alone is no
+/// reason to refuse it: what is limited is the model's memory, a compression ratio no dump
+/// has, and a line too long to be a real event.
 #[derive(Debug, Clone)]
 pub struct DecodeOptions {
-    /// Decompressed bytes accepted at most; more is refused as [`DecodeError::TooLarge`] so
-    /// that a compression bomb cannot eat the machine's memory.
+    /// Decompressed bytes accepted at most; more is refused as [`DecodeError::TooLarge`].
+    /// No limit by default.
     pub max_bytes: u64,
-    /// The input's length, when the source knows it. An uncompressed input is then read into
-    /// one buffer of exactly that size instead of a doubling one (which can briefly need twice
-    /// the file's size).
+    /// Decompressed bytes per compressed byte accepted at most, once more than
+    /// [`Self::ratio_floor`] bytes came out: more is a compression bomb, refused as
+    /// [`DecodeError::Bomb`]. Real dumps compress 5 to 50 times.
+    pub max_ratio: u64,
+    /// Decompressed bytes before the ratio is checked.
+    pub ratio_floor: u64,
+    /// The resident size at which decoding stops, keeping what it decoded, with a warning.
+    pub memory: MemoryLimit,
+    /// A longer line of a line format is skipped unread, with a warning.
+    pub max_line: usize,
+    /// The input's length, when the source knows it (progress and buffer sizing).
     pub size_hint: Option<u64>,
 }
 
 impl Default for DecodeOptions {
     fn default() -> Self {
         DecodeOptions {
-            max_bytes: 4 << 30,
+            max_bytes: u64::MAX,
+            max_ratio: 1000,
+            ratio_floor: 256 << 20,
+            memory: MemoryLimit::Auto,
+            max_line: LineLimits::default().max_line,
             size_hint: None,
+        }
+    }
+}
+
+/// How much memory a decode may take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemoryLimit {
+    /// What the process holds when the decode starts, plus 80 % of the memory available then.
+    Auto,
+    /// At most this resident size, in bytes.
+    Bytes(u64),
+    /// No limit.
+    Off,
+}
+
+impl MemoryLimit {
+    fn resolve(self) -> Option<u64> {
+        match self {
+            MemoryLimit::Auto => memory::auto_limit(),
+            MemoryLimit::Bytes(n) => Some(n),
+            MemoryLimit::Off => None,
         }
     }
 }
@@ -69,6 +114,19 @@ pub enum DecodeError {
         /// The limit in force.
         limit: u64,
     },
+    /// The input expands far more than any dump does: a compression bomb.
+    #[error(
+        "the input expands more than {limit} times ({decompressed} bytes out of {compressed}): \
+         a compression bomb, not a dump (raise DecodeOptions::max_ratio if it is real)"
+    )]
+    Bomb {
+        /// The ratio limit in force.
+        limit: u64,
+        /// Compressed bytes read.
+        compressed: u64,
+        /// Decompressed bytes produced.
+        decompressed: u64,
+    },
     /// The reader was cancelled (see [`crate::source::Progress::cancel`]).
     #[error("cancelled")]
     Cancelled,
@@ -82,26 +140,75 @@ pub enum DecodeError {
     },
 }
 
-/// Marker error (inside an [`io::Error`]) for an input past [`DecodeOptions::max_bytes`].
+/// Marker error (inside an [`io::Error`]) for a decompressed input past a limit.
 #[derive(Debug, thiserror::Error)]
-#[error("the input exceeds the limit of {0} bytes")]
-pub(crate) struct TooLarge(pub u64);
+pub(crate) enum LimitHit {
+    #[error("the input exceeds the limit of {0} bytes")]
+    TooLarge(u64),
+    #[error("the input expands more than {limit} times")]
+    Ratio {
+        limit: u64,
+        compressed: u64,
+        decompressed: u64,
+    },
+}
 
-/// A reader that fails with [`TooLarge`] once more than `limit` bytes have come through.
+/// A reader that counts the bytes that come through it.
+struct Counting<R> {
+    inner: R,
+    count: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// The decompressed stream, failing with [`LimitHit`] past the size or ratio limit.
 struct Limited<R> {
     inner: R,
-    left: u64,
-    limit: u64,
+    seen: u64,
+    max_bytes: u64,
+    /// `(limit, floor, compressed bytes read)`, when the input is compressed.
+    ratio: Option<(u64, u64, Arc<AtomicU64>)>,
 }
 
 impl<R: Read> Read for Limited<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        if n as u64 > self.left {
-            return Err(io::Error::other(TooLarge(self.limit)));
+        self.seen += n as u64;
+        if self.seen > self.max_bytes {
+            return Err(io::Error::other(LimitHit::TooLarge(self.max_bytes)));
         }
-        self.left -= n as u64;
+        if let Some((limit, floor, compressed)) = &self.ratio
+            && self.seen > *floor
+        {
+            let compressed = compressed.load(Ordering::Relaxed).max(1);
+            if self.seen / compressed > *limit {
+                return Err(io::Error::other(LimitHit::Ratio {
+                    limit: *limit,
+                    compressed,
+                    decompressed: self.seen,
+                }));
+            }
+        }
         Ok(n)
+    }
+}
+
+/// Replays an error after the bytes before it, so that a fault in the first bytes is handled
+/// where every other read fault is.
+struct Failed(Option<io::Error>);
+
+impl Read for Failed {
+    fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+        match self.0.take() {
+            Some(e) => Err(e),
+            None => Ok(0),
+        }
     }
 }
 
@@ -115,102 +222,225 @@ fn is_cancel(e: &io::Error) -> bool {
     e.get_ref().is_some_and(|inner| inner.is::<Cancelled>())
 }
 
+/// The error a read fault is, when it is not a cut in the input: a cancel or a limit.
+fn fatal(e: &io::Error) -> Option<DecodeError> {
+    if is_cancel(e) {
+        return Some(DecodeError::Cancelled);
+    }
+    match e.get_ref()?.downcast_ref::<LimitHit>()? {
+        LimitHit::TooLarge(limit) => Some(DecodeError::TooLarge { limit: *limit }),
+        LimitHit::Ratio {
+            limit,
+            compressed,
+            decompressed,
+        } => Some(DecodeError::Bomb {
+            limit: *limit,
+            compressed: *compressed,
+            decompressed: *decompressed,
+        }),
+    }
+}
+
+/// How a line format is read: the line limits and the memory guard, shared by every line
+/// decoder.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct LineRun {
+    limits: LineLimits,
+    /// Resident bytes at which to stop.
+    memory: Option<u64>,
+    /// Where it stopped for memory: `(resident bytes, limit)`.
+    stopped: std::cell::Cell<Option<(u64, u64)>>,
+}
+
+impl LineRun {
+    fn new(options: &DecodeOptions) -> Self {
+        LineRun {
+            limits: LineLimits {
+                max_line: options.max_line,
+            },
+            memory: options.memory.resolve(),
+            stopped: Default::default(),
+        }
+    }
+
+    /// [`lines::stream`] with this run's limits; between batches, the memory guard.
+    pub(crate) fn stream<R: Read, T: Send>(
+        &self,
+        reader: R,
+        parse: impl Fn(u64, &[u8]) -> Result<T, String> + Sync,
+        apply: impl FnMut(lines::Line<T>) -> ControlFlow<()>,
+    ) -> Result<(), StreamEnd> {
+        let between = || {
+            if let Some(limit) = self.memory
+                && let Some(rss) = memory::resident_bytes()
+                && rss > limit
+            {
+                self.stopped.set(Some((rss, limit)));
+                return ControlFlow::Break(());
+            }
+            ControlFlow::Continue(())
+        };
+        lines::stream(reader, self.limits, parse, apply, between)
+    }
+}
+
 /// Reads, decompresses and decodes a whole stream.
 pub fn decode_reader<R: Read + Send>(
     reader: R,
     options: &DecodeOptions,
 ) -> Result<Dump, DecodeError> {
-    let mut stream: compression::Stream<'_> = Box::new(reader);
+    let compressed = Arc::new(AtomicU64::new(0));
+    let mut stream: compression::Stream<'_> = Box::new(Counting {
+        inner: reader,
+        count: compressed.clone(),
+    });
     let mut wrappers = Vec::new();
     for _ in 0..=compression::MAX_NESTING {
-        let (next, found) = compression::unwrap_once(stream).map_err(|e| {
-            if is_cancel(&e) {
-                DecodeError::Cancelled
-            } else {
-                DecodeError::Io(e)
-            }
-        })?;
+        let (next, found) = compression::unwrap_once(stream)
+            .map_err(|e| fatal(&e).unwrap_or(DecodeError::Io(e)))?;
         stream = next;
         match found {
             Some(c) => wrappers.push(c),
             None => break,
         }
     }
-    // The first bytes decide: a whole-document dump (webrtc-internals) is streamed, anything
-    // else is read into memory.
+    let mut stream = Limited {
+        inner: stream,
+        seen: 0,
+        max_bytes: options.max_bytes,
+        ratio: (!wrappers.is_empty()).then_some((
+            options.max_ratio,
+            options.ratio_floor,
+            compressed,
+        )),
+    };
+    // The first bytes decide: a whole-document dump (webrtc-internals) is scanned, a line
+    // format is read line by line.
     let mut head = Vec::new();
-    let mut read_warning = None;
-    match (&mut stream).take(HEAD).read_to_end(&mut head) {
-        Ok(_) => {}
-        Err(e) if is_cancel(&e) => return Err(DecodeError::Cancelled),
-        Err(e) if head.is_empty() => return Err(DecodeError::Io(e)),
-        Err(e) => read_warning = Some(truncation_warning(&wrappers, head.len(), &e)),
+    let mut head_fault = None;
+    loop {
+        let before = head.len();
+        match (&mut stream).take(HEAD).read_to_end(&mut head) {
+            Ok(_) => {}
+            Err(e) => {
+                if let Some(fatal) = fatal(&e) {
+                    return Err(fatal);
+                }
+                if head.is_empty() {
+                    return Err(DecodeError::Io(e));
+                }
+                head_fault = Some(e);
+                break;
+            }
+        }
+        // Leading white space longer than the look-ahead: drop it and look further.
+        let eof = head.len() - before < HEAD as usize;
+        if eof || !head.iter().all(u8::is_ascii_whitespace) {
+            break;
+        }
+        head.clear();
     }
     let bom = if head.starts_with(b"\xef\xbb\xbf") {
         3
     } else {
         0
     };
-    if read_warning.is_none() && is_document(&head[bom..]) {
-        let reader = Limited {
-            inner: io::Cursor::new(head).chain(stream),
-            left: options.max_bytes,
-            limit: options.max_bytes,
-        };
-        let mut skip_bom = reader;
-        if bom > 0 {
-            let mut b = [0u8; 3];
-            skip_bom.read_exact(&mut b).map_err(DecodeError::Io)?;
-        }
-        let mut dump = internals::decode_stream(skip_bom)?;
-        dump.compression = wrappers;
-        return Ok(dump);
+    let lead = bom + (head.len() - bom - head[bom..].trim_ascii_start().len());
+    let start = head[lead..].to_vec();
+    if start.is_empty() {
+        return Err(DecodeError::Empty);
     }
-    let mut text = head;
-    if wrappers.is_empty()
-        && let Some(hint) = options.size_hint
-    {
-        // One byte more, so that reading up to EOF needs no growth.
-        let want = hint.min(options.max_bytes).saturating_add(1) as usize;
-        text.reserve_exact(want.saturating_sub(text.len()));
-    }
-    if read_warning.is_none() {
-        match stream
-            .take(options.max_bytes.saturating_add(1))
-            .read_to_end(&mut text)
-        {
-            Ok(_) => {}
-            Err(e) if is_cancel(&e) => return Err(DecodeError::Cancelled),
-            // A cut or corrupt compressed stream: keep what came out before the fault.
-            Err(e) => read_warning = Some(truncation_warning(&wrappers, text.len(), &e)),
-        }
-    }
-    if text.len() as u64 > options.max_bytes {
-        return Err(DecodeError::TooLarge {
-            limit: options.max_bytes,
-        });
-    }
-    let mut dump = decode_owned(Cow::Owned(text))?;
+    let fault_at = head.len();
+    let rest: Box<dyn Read + Send + '_> = match head_fault {
+        Some(e) => Box::new(Failed(Some(e))),
+        None => Box::new(stream),
+    };
+    let reader = io::Cursor::new(start.clone()).chain(rest);
+    let run = LineRun::new(options);
+    let (mut dump, end) = match kind(&start)? {
+        Kind::Document => (internals::decode_stream(reader)?, Ok(())),
+        Kind::V3 => rtcstats_v3::decode(reader, &run),
+        Kind::Legacy => rtcstats_legacy::decode(reader, &start, &run),
+        Kind::JitsiComponent => jitsi_component::decode(reader, &run),
+    };
     dump.compression = wrappers;
-    if let Some(w) = read_warning {
-        dump.integrity.cut_at = Some(w.location.clone());
-        dump.warnings.insert(0, w);
+    match end {
+        Ok(()) => {}
+        Err(StreamEnd::Read(e, at)) => {
+            if let Some(fatal) = fatal(&e) {
+                return Err(fatal);
+            }
+            let at = if at == 0 {
+                fault_at as u64
+            } else {
+                at + lead as u64
+            };
+            let w = truncation_warning(&dump.compression, at, &e);
+            dump.integrity.cut_at = Some(w.location.clone());
+            dump.warnings.insert(0, w);
+        }
+        Err(StreamEnd::Stopped(at)) => {
+            let (rss, limit) = run.stopped.get().unwrap_or_default();
+            let w = Warning {
+                message: format!(
+                    "stopped reading: the decoded dump reached {} MB of memory, the limit is {} \
+                     MB (80 % of what this machine had free); what came before is shown",
+                    rss >> 20,
+                    limit >> 20
+                ),
+                location: Location::Byte(at + lead as u64),
+            };
+            dump.integrity.cut_at = Some(w.location.clone());
+            dump.warnings.insert(0, w);
+        }
     }
     Ok(dump)
 }
 
-/// Whether the input (its first bytes) is a whole-document dump: an object that does not
-/// end on its first line, and is not a Jitsi component line.
-fn is_document(head: &[u8]) -> bool {
-    let t = head.trim_ascii_start();
-    t.first() == Some(&b'{') && decode_object_lines_kind(t).is_none()
+/// The decoders, chosen from the first bytes.
+enum Kind {
+    Document,
+    V3,
+    Legacy,
+    JitsiComponent,
 }
 
-fn truncation_warning(wrappers: &[Compression], at: usize, e: &io::Error) -> Warning {
+/// Chooses the decoder from the first bytes (FORMATS.md §1), white space and BOM removed.
+fn kind(start: &[u8]) -> Result<Kind, DecodeError> {
+    if start.starts_with(b"RTCStatsDump") {
+        return Ok(Kind::V3);
+    }
+    match start[0] {
+        b'[' => Ok(Kind::Legacy),
+        b'{' => Ok(match decode_object_lines_kind(start) {
+            Some(ObjectLines::JitsiComponent) => Kind::JitsiComponent,
+            Some(ObjectLines::Legacy) => Kind::Legacy,
+            None => Kind::Document,
+        }),
+        _ => Err(DecodeError::UnknownFormat(format!(
+            "it starts with {:?}",
+            String::from_utf8_lossy(&start[..start.len().min(24)])
+        ))),
+    }
+}
+
+/// What kind of JSON value `v` is, for messages.
+pub(crate) fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn truncation_warning(wrappers: &[Compression], at: u64, e: &io::Error) -> Warning {
     let what = wrappers.last().map_or("input", |c| c.name());
     Warning {
         message: format!("{what} stream is cut or corrupt ({e}); decoded what came before"),
-        location: Location::Byte(at as u64),
+        location: Location::Byte(at),
     }
 }
 
@@ -221,38 +451,7 @@ pub fn decode_bytes(bytes: &[u8], options: &DecodeOptions) -> Result<Dump, Decod
 
 /// Decodes uncompressed dump text, detecting the format (FORMATS.md §1).
 pub fn decode_text(text: &[u8]) -> Result<Dump, DecodeError> {
-    decode_owned(Cow::Borrowed(text))
-}
-
-/// [`decode_text`] for a buffer it may own, so that the webrtc-internals decoder can free it
-/// early.
-fn decode_owned(text: Cow<'_, [u8]>) -> Result<Dump, DecodeError> {
-    let bom = if text.starts_with(b"\xef\xbb\xbf") {
-        3
-    } else {
-        0
-    };
-    let trimmed = text[bom..].trim_ascii_start();
-    let lead = text.len() - trimmed.len();
-    let Some(&first) = trimmed.first() else {
-        return Err(DecodeError::Empty);
-    };
-    if trimmed.starts_with(b"RTCStatsDump") {
-        return Ok(rtcstats_v3::decode(trimmed));
-    }
-    match first {
-        b'[' => Ok(rtcstats_legacy::decode(trimmed)),
-        b'{' => {
-            if let Some(dump) = decode_object_lines(trimmed) {
-                return Ok(dump);
-            }
-            internals::decode_stream(&text[lead..])
-        }
-        _ => Err(DecodeError::UnknownFormat(format!(
-            "it starts with {:?}",
-            String::from_utf8_lossy(&trimmed[..trimmed.len().min(24)])
-        ))),
-    }
+    decode_reader(text, &DecodeOptions::default())
 }
 
 /// Line-based formats that start with an object.
@@ -280,13 +479,6 @@ fn decode_object_lines_kind(text: &[u8]) -> Option<ObjectLines> {
         return Some(ObjectLines::Legacy);
     }
     None
-}
-
-fn decode_object_lines(text: &[u8]) -> Option<Dump> {
-    decode_object_lines_kind(text).map(|kind| match kind {
-        ObjectLines::JitsiComponent => jitsi_component::decode(text),
-        ObjectLines::Legacy => rtcstats_legacy::decode(text),
-    })
 }
 
 pub(crate) fn describe_json_error(e: &serde_json::Error) -> String {

@@ -3,20 +3,35 @@
 //! after the time), and the single-object v0.
 
 use std::collections::HashMap;
+use std::io::Read;
+use std::ops::ControlFlow;
 
 use serde_json::Value;
 
 use super::builder::{DumpBuilder, RawEvent};
-use super::lines::{first_line, for_each_line};
-use super::stats_delta::{LegacyDialect, ReportState, timestamp_of};
+use super::lines::{StreamEnd, parse_value};
+use super::live_reports::{LegacyDialect, LiveReports, timestamp_of_json as timestamp_of};
+use super::typed::{Dialect, EventLine, Payload, delta_from_value, read_event_line};
+use super::{LineRun, kind_of};
 use crate::model::{Dump, Format, Location, Timestamp};
 
-/// Decodes a line-based legacy dump.
-pub fn decode(text: &[u8]) -> Dump {
+/// One line of a legacy dump, parsed.
+enum Item {
+    /// The first line, when it is an object: fippo rtcstats-server's metadata.
+    Metadata(Value),
+    Event(EventLine),
+    NotArray,
+}
+
+fn is_get_stats(method: &Value) -> bool {
+    matches!(method.as_str(), Some("getstats" | "getStats"))
+}
+
+/// Decodes a line-based legacy dump. `head` is its first bytes, which choose the dialect.
+pub fn decode(reader: impl Read, head: &[u8], run: &LineRun) -> (Dump, Result<(), StreamEnd>) {
     let mut b = DumpBuilder::new(Format::RtcstatsLegacy);
-    let (first, _) = first_line(text);
-    let mut reader = LegacyReader {
-        dialect: if is_jitsi(text) {
+    let mut reader_state = LegacyReader {
+        dialect: if is_jitsi(head) {
             LegacyDialect::Jitsi
         } else {
             LegacyDialect::Fippo
@@ -25,28 +40,32 @@ pub fn decode(text: &[u8]) -> Dump {
         last_time: f64::NAN,
         stats: HashMap::new(),
     };
-    let mut skip_first = false;
-    if let Ok(Value::Object(meta)) = serde_json::from_slice::<Value>(first) {
-        // fippo rtcstats-server: `fileFormat: 2`, or v1 without it, whose clients sent no
-        // usable report timestamps (stats are placed at the event time, as FDI does).
-        reader.use_event_time = meta.get("fileFormat").and_then(Value::as_u64).unwrap_or(1) < 2;
-        absorb_connection_info(&mut b, &Value::Object(meta), None);
-        skip_first = true;
-    }
-    for_each_line(text, |line| {
-        if skip_first && line.number == 1 {
-            return;
+    let parse = |number: u64, bytes: &[u8]| {
+        if number == 1
+            && let Ok(Value::Object(meta)) = parse_value(bytes)
+        {
+            return Ok(Item::Metadata(Value::Object(meta)));
         }
-        match line.json {
-            Ok(Value::Array(items)) => reader.event(&mut b, items, line.number),
-            Ok(_) => b.warn(
-                "event line is not a JSON array; skipped",
-                Location::Line(line.number),
-            ),
-            Err(e) => b.warn(format!("{e}; line skipped"), Location::Line(line.number)),
+        read_event_line(bytes, Dialect::Legacy, is_get_stats)
+            .map(|l| l.map_or(Item::NotArray, Item::Event))
+    };
+    let end = run.stream(reader, parse, |line| {
+        let location = Location::Line(line.number);
+        match line.parsed {
+            Ok(Item::Metadata(meta)) => {
+                // fippo rtcstats-server: `fileFormat: 2`, or v1 without it, whose clients sent
+                // no usable report timestamps (stats are placed at the event time, as FDI does).
+                reader_state.use_event_time =
+                    meta.get("fileFormat").and_then(Value::as_u64).unwrap_or(1) < 2;
+                absorb_connection_info(&mut b, &meta, None);
+            }
+            Ok(Item::Event(event)) => reader_state.event(&mut b, event, line.number),
+            Ok(Item::NotArray) => b.warn("event line is not a JSON array; skipped", location),
+            Err(e) => b.warn(format!("{e}; line skipped"), location),
         }
+        ControlFlow::Continue(())
     });
-    b.finish()
+    (b.finish(), end)
 }
 
 /// Jitsi dumps start with `connectionInfo` or carry `identity` lines (§3.3 recommendation).
@@ -86,26 +105,32 @@ struct LegacyReader {
     dialect: LegacyDialect,
     last_time: f64,
     use_event_time: bool,
-    stats: HashMap<String, ReportState>,
+    stats: HashMap<String, LiveReports>,
 }
 
 impl LegacyReader {
-    fn event(&mut self, b: &mut DumpBuilder, items: Vec<Value>, line: u64) {
-        let location = Location::Line(line);
-        if items.len() < 3 {
+    fn event(&mut self, b: &mut DumpBuilder, line: EventLine, number: u64) {
+        let location = Location::Line(number);
+        let len = line.len();
+        if len < 3 {
             b.warn(
-                format!(
-                    "event has {} elements, at least 3 expected; skipped",
-                    items.len()
-                ),
+                format!("event has {len} elements, at least 3 expected; skipped"),
                 location,
             );
             return;
         }
-        // Jitsi appends a sequence number after the time: the time is element 3 of 5.
-        let time_at = if items.len() == 5 { 3 } else { items.len() - 1 };
-        let time = match items.get(time_at).and_then(timestamp_of) {
-            Some(t) if items.len() > 3 => t,
+        // Jitsi appends a sequence number after the time: the time is element 3 of 5, which
+        // is always in the tail (a line of 3 has no time).
+        let time_at = if len == 5 {
+            Some(0)
+        } else {
+            len.checked_sub(4)
+        };
+        let time = match time_at
+            .and_then(|i| line.tail.get(i))
+            .and_then(timestamp_of)
+        {
+            Some(t) if len > 3 => t,
             // Some Jitsi events (`e2eRtt`) are written without a time.
             _ => {
                 b.warn(
@@ -116,41 +141,57 @@ impl LegacyReader {
             }
         };
         self.last_time = time;
-        let mut it = items.into_iter();
-        let name = match it.next() {
+        let mut head = line.head.into_iter();
+        let name = match head.next() {
             Some(Value::String(s)) => s,
             Some(other) => other.to_string(),
             None => return,
         };
-        let pc = match it.next() {
+        let pc = match head.next() {
             Some(Value::String(s)) => Some(s),
             _ => None,
         };
-        let value = it.next().unwrap_or(Value::Null);
         // connectionInfo carries the server's time of writing, not the client's clock.
         if name != "connectionInfo" {
-            b.clock.line(time, line);
+            b.clock.line(time, number);
         }
+        if name == "getstats" || name == "getStats" {
+            let Some(pc) = pc else {
+                b.warn("getstats without a connection id; skipped", location);
+                return;
+            };
+            b.clock.poll(&pc, time);
+            match line.payload {
+                Some(Payload::Stats(delta)) => {
+                    let state = self.stats.entry(pc.clone()).or_default();
+                    state.apply_legacy(delta, self.dialect);
+                    state.emit(b.stats(&pc, time), time, self.use_event_time);
+                }
+                other => {
+                    let value = other.map_or(Value::Null, Payload::into_json);
+                    b.warn(
+                        format!(
+                            "getstats value is {}, not an object; skipped",
+                            kind_of(&value)
+                        ),
+                        location,
+                    );
+                }
+            }
+            return;
+        }
+        let value = line.payload.map_or(Value::Null, Payload::into_json);
         match name.as_str() {
             "connectionInfo" => {
                 absorb_connection_info(b, &value, Some(time));
                 return;
             }
             "identity" | "publicIP" => {
-                b.dump.client.metadata.insert(name.clone(), value.clone());
-            }
-            "getstats" | "getStats" => {
-                let Some(pc) = pc else {
-                    b.warn("getstats without a connection id; skipped", location);
-                    return;
-                };
-                b.clock.poll(&pc, time);
-                let state = self.stats.entry(pc.clone()).or_default();
-                match state.apply_legacy(value, self.dialect) {
-                    Ok(()) => state.emit(b.stats(&pc, time), time, self.use_event_time),
-                    Err(e) => b.warn(format!("{e}; skipped"), location),
+                // An identity line marks a Jitsi dump even when the first lines did not.
+                if name == "identity" {
+                    self.dialect = LegacyDialect::Jitsi;
                 }
-                return;
+                b.dump.client.metadata.insert(name.clone(), value.clone());
             }
             // A closed connection is polled no more: its delta state can go.
             "close" => {
@@ -202,7 +243,7 @@ pub fn decode_v0(doc: serde_json::Map<String, Value>) -> Dump {
             }
         }
     }
-    let mut states: HashMap<String, ReportState> = HashMap::new();
+    let mut states: HashMap<String, LiveReports> = HashMap::new();
     if let Some(Value::Object(pcs)) = doc.get("peerConnections") {
         for (id, events) in pcs {
             let Some(events) = events.as_array() else {
@@ -216,9 +257,15 @@ pub fn decode_v0(doc: serde_json::Map<String, Value>) -> Dump {
                 };
                 if name == "getStats" || name == "getstats" {
                     let state = states.entry(id.clone()).or_default();
-                    match state.apply_legacy(value, LegacyDialect::Fippo) {
-                        Ok(()) => state.emit(b.stats(id, time), time, false),
-                        Err(err) => b.warn(err, location),
+                    match delta_from_value(value, Dialect::Legacy) {
+                        Ok(delta) => {
+                            state.apply_legacy(delta, LegacyDialect::Fippo);
+                            state.emit(b.stats(id, time), time, false);
+                        }
+                        Err(v) => b.warn(
+                            format!("getstats value is {}, not an object", kind_of(&v)),
+                            location,
+                        ),
                     }
                     continue;
                 }
@@ -250,7 +297,8 @@ mod tests {
             "[\"getstats\",\"PC_0\",{\"A\":{\"timestamp\":0,\"bytesSent\":\"20\"},\"timestamp\":400},400,3]\n",
             "[\"oniceconnectionstatechange\",\"PC_0\",\"ICEConnectionStateConnected\",250,4]\n",
         );
-        let d = decode(text.as_bytes());
+        let (d, end) = decode(text.as_bytes(), text.as_bytes(), &LineRun::default());
+        assert!(end.is_ok());
         assert_eq!(d.client.user_agent.as_deref(), Some("UA"));
         let pc = &d.peer_connections[0];
         assert_eq!(
@@ -278,7 +326,8 @@ mod tests {
             "[\"getUserMediaOnFailure\",null,\"NotAllowedError\",1003]\n",
             "[\"close\",null,null,1004]"
         );
-        let d = decode(text.as_bytes());
+        let (d, end) = decode(text.as_bytes(), text.as_bytes(), &LineRun::default());
+        assert!(end.is_ok());
         assert_eq!(d.client.url.as_deref(), Some("https://o/p"));
         assert_eq!(d.client.start_time, Some(Timestamp(1000.0)));
         assert!(matches!(

@@ -2,39 +2,62 @@
 //! array per event, `[method, connectionId, value, extra…, timeDelta]`.
 
 use std::collections::HashMap;
+use std::io::Read;
+use std::ops::ControlFlow;
 
 use serde_json::Value;
 
 use super::builder::{DumpBuilder, RawEvent};
-use super::lines::{first_line, for_each_line};
-use super::stats_delta::ReportState;
+use super::lines::{StreamEnd, parse_value};
+use super::live_reports::LiveReports;
 use super::tables::method_name;
+use super::typed::{Dialect, EventLine, Payload, read_event_line};
+use super::{LineRun, kind_of};
 use crate::model::{Dump, Format, Location, Timestamp};
 
-/// Decodes a v3 dump. `text` starts with the `RTCStatsDump` line.
-pub fn decode(text: &[u8]) -> Dump {
-    let mut b = DumpBuilder::new(Format::RtcstatsV3);
-    let (_, after_header) = first_line(text);
-    let (meta_line, after_meta) = first_line(&text[after_header..]);
-    match serde_json::from_slice::<Value>(meta_line) {
-        Ok(Value::Object(meta)) => absorb_metadata(&mut b, meta),
-        Ok(_) => b.warn("metadata line is not a JSON object", Location::Line(2)),
-        Err(e) => b.warn(format!("metadata line is not JSON: {e}"), Location::Line(2)),
+/// One line of a v3 dump, parsed.
+enum Item {
+    Header,
+    Metadata(Result<Value, String>),
+    Event(EventLine),
+    NotArray,
+}
+
+/// Whether a v3 method element is getStats (`"g"`, code 1, or the name).
+fn is_get_stats(method: &Value) -> bool {
+    match method {
+        Value::String(s) => s == "g" || s == "getStats" || s == "1",
+        Value::Number(n) => n.as_u64() == Some(1),
+        _ => false,
     }
-    let body = &text[after_header + after_meta..];
-    let mut reader = V3Reader::default();
-    for_each_line(body, |mut line| {
-        line.number += 2;
-        match line.json {
-            Ok(Value::Array(items)) => reader.event(&mut b, items, line.number),
-            Ok(_) => b.warn(
-                "event line is not a JSON array; skipped",
-                Location::Line(line.number),
-            ),
-            Err(e) => b.warn(format!("{e}; line skipped"), Location::Line(line.number)),
+}
+
+/// Decodes a v3 dump from a stream that starts with the `RTCStatsDump` line.
+pub fn decode(reader: impl Read, run: &LineRun) -> (Dump, Result<(), StreamEnd>) {
+    let mut b = DumpBuilder::new(Format::RtcstatsV3);
+    let mut reader_state = V3Reader::default();
+    let parse = |number: u64, bytes: &[u8]| match number {
+        1 => Ok(Item::Header),
+        2 => Ok(Item::Metadata(parse_value(bytes))),
+        _ => read_event_line(bytes, Dialect::V3, is_get_stats)
+            .map(|l| l.map_or(Item::NotArray, Item::Event)),
+    };
+    let end = run.stream(reader, parse, |line| {
+        let location = Location::Line(line.number);
+        match line.parsed {
+            Ok(Item::Header) => {}
+            Ok(Item::Metadata(Ok(Value::Object(meta)))) => absorb_metadata(&mut b, meta),
+            Ok(Item::Metadata(Ok(_))) => b.warn("metadata line is not a JSON object", location),
+            Ok(Item::Metadata(Err(e))) => {
+                b.warn(format!("metadata line is not JSON: {e}"), location)
+            }
+            Ok(Item::Event(event)) => reader_state.event(&mut b, event, line.number),
+            Ok(Item::NotArray) => b.warn("event line is not a JSON array; skipped", location),
+            Err(e) => b.warn(format!("{e}; line skipped"), location),
         }
+        ControlFlow::Continue(())
     });
-    b.finish()
+    (b.finish(), end)
 }
 
 fn absorb_metadata(b: &mut DumpBuilder, meta: serde_json::Map<String, Value>) {
@@ -59,24 +82,27 @@ fn absorb_metadata(b: &mut DumpBuilder, meta: serde_json::Map<String, Value>) {
 #[derive(Default)]
 struct V3Reader {
     clock: f64,
-    stats: HashMap<String, ReportState>,
+    stats: HashMap<String, LiveReports>,
 }
 
 impl V3Reader {
-    fn event(&mut self, b: &mut DumpBuilder, mut items: Vec<Value>, line: u64) {
-        let location = Location::Line(line);
-        if items.len() < 3 {
+    fn event(&mut self, b: &mut DumpBuilder, mut line: EventLine, number: u64) {
+        let location = Location::Line(number);
+        if line.len() < 3 {
             b.warn(
                 format!(
                     "event has {} elements, at least 3 expected; skipped",
-                    items.len()
+                    line.len()
                 ),
                 location,
             );
             return;
         }
         // The last element is always the time delta; the first delta is the absolute time.
-        let delta = items.pop().unwrap_or(Value::Null);
+        let delta = match line.tail.pop() {
+            Some(v) => v,
+            None => line.payload.take().map_or(Value::Null, Payload::into_json),
+        };
         match delta.as_f64() {
             Some(d) if d.is_finite() => self.clock += d,
             _ => b.warn(
@@ -85,16 +111,15 @@ impl V3Reader {
             ),
         }
         let time = self.clock;
-        b.clock.line(time, line);
-        let mut items = items.into_iter();
-        let method = items.next().unwrap_or(Value::Null);
-        let pc = match items.next() {
+        b.clock.line(time, number);
+        let mut head = line.head.into_iter();
+        let method = head.next().unwrap_or(Value::Null);
+        let pc = match head.next() {
             Some(Value::String(s)) => Some(s),
             Some(Value::Null) | None => None,
             Some(other) => Some(other.to_string()),
         };
-        let value = items.next().unwrap_or(Value::Null);
-        let extras: Vec<Value> = items.collect();
+        let extras = line.tail;
         let Some(name) = method_name(&method) else {
             b.warn(
                 format!("method {method} is neither a code nor a name; skipped"),
@@ -108,13 +133,23 @@ impl V3Reader {
                 return;
             };
             b.clock.poll(&pc, time);
-            let state = self.stats.entry(pc.clone()).or_default();
-            match state.apply_v3(value) {
-                Ok(()) => {
+            match line.payload {
+                Some(Payload::Stats(delta)) => {
+                    let state = self.stats.entry(pc.clone()).or_default();
+                    state.apply_v3(delta);
                     state.emit(b.stats(&pc, time), time, false);
                     b.stats_event(&pc, time, extras);
                 }
-                Err(e) => b.warn(format!("{e}; skipped"), location),
+                other => {
+                    let value = other.map_or(Value::Null, Payload::into_json);
+                    b.warn(
+                        format!(
+                            "getStats value is {}, not an object; skipped",
+                            kind_of(&value)
+                        ),
+                        location,
+                    );
+                }
             }
             return;
         }
@@ -127,7 +162,7 @@ impl V3Reader {
         b.push_event(RawEvent {
             pc,
             name: name.into_owned(),
-            value,
+            value: line.payload.map_or(Value::Null, Payload::into_json),
             extras,
             time,
             location,
@@ -152,7 +187,8 @@ mod tests {
             "[25,\"PC_0\",\"connected\",2]\n",
             "[36,\"PC_0\""
         );
-        let d = decode(text.as_bytes());
+        let (d, end) = decode(text.as_bytes(), &LineRun::default());
+        assert!(end.is_ok());
         assert_eq!(d.client.user_agent.as_deref(), Some("UA"));
         assert_eq!(d.client.url.as_deref(), Some("https://a.b/room"));
         let pc = &d.peer_connections[0];

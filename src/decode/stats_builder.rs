@@ -1,8 +1,8 @@
-//! Accumulates report snapshots (one per getStats call) into the columnar [`Stats`] model.
+//! Accumulates report snapshots (one per getStats call) into the columnar [`Stats`] model,
+//! through slots (report, series, change list) that the caller keeps, so that a sample costs no
+//! hashing.
 
 use rustc_hash::FxHashMap as HashMap;
-
-use serde_json::Value;
 
 use super::tables::is_standard_type;
 use crate::model::{Attribute, Report, ReportId, Series, StatValue, Stats, Timestamp};
@@ -23,29 +23,6 @@ struct ReportBuilder {
     sorted: bool,
 }
 
-/// How a property value enters the model.
-pub enum Sample<'a> {
-    /// A number: goes to a numeric series.
-    Number(f64),
-    /// Anything else: goes to the property's change list.
-    Other(&'a Value),
-    /// `null` or absent: nothing.
-    Missing,
-}
-
-/// Classifies a stats property value. Numeric strings count as numbers only in legacy reports,
-/// where Chrome sent every value as a string; in standard reports `mid: "0"` stays text.
-pub fn classify(value: &Value, numeric_strings: bool) -> Sample<'_> {
-    match value {
-        Value::Number(n) => n.as_f64().map_or(Sample::Other(value), Sample::Number),
-        Value::String(s) if numeric_strings => {
-            parse_js_number(s).map_or(Sample::Other(value), Sample::Number)
-        }
-        Value::Null => Sample::Missing,
-        other => Sample::Other(other),
-    }
-}
-
 /// A finite decimal number written as a string (`"123"`, `"-1.5"`, `"1e3"`). `NaN`, `inf` and
 /// friends, which Rust would accept, are refused.
 pub fn parse_js_number(s: &str) -> Option<f64> {
@@ -64,7 +41,8 @@ pub fn parse_js_number(s: &str) -> Option<f64> {
 }
 
 /// Converts a non-numeric JSON value into a [`StatValue`].
-pub fn stat_value(value: &Value) -> StatValue {
+pub fn stat_value(value: &serde_json::Value) -> StatValue {
+    use serde_json::Value;
     match value {
         Value::Bool(b) => StatValue::Bool(*b),
         Value::String(s) => StatValue::Text(s.clone()),
@@ -73,41 +51,42 @@ pub fn stat_value(value: &Value) -> StatValue {
 }
 
 impl StatsBuilder {
-    /// Appends one snapshot of report `id`. `props` are its properties other than `id`,
-    /// `timestamp` and `type` (those are skipped if present). A snapshot whose timestamp equals
-    /// the report's previous one is the same snapshot again (formats that carry unchanged
-    /// reports forward) and is ignored.
-    pub fn push<'v>(
+    /// The slot of report `id`, created (with its type, if known) on first sight. Slots are
+    /// what the typed path pushes to, so that a sample costs no hashing.
+    pub fn slot(&mut self, id: &str, report_type: Option<&str>) -> usize {
+        if let Some(&i) = self.index.get(id) {
+            return i;
+        }
+        let report_type = report_type.unwrap_or_default().to_owned();
+        self.reports.push(ReportBuilder {
+            numeric_strings: !report_type.is_empty() && !is_standard_type(&report_type),
+            report: Report {
+                id: ReportId::from(id),
+                report_type,
+                timestamps: Vec::new(),
+                series: Vec::new(),
+                attributes: Vec::new(),
+            },
+            series_index: HashMap::default(),
+            attribute_index: HashMap::default(),
+            sorted: true,
+        });
+        self.index.insert(id.to_owned(), self.reports.len() - 1);
+        self.reports.len() - 1
+    }
+
+    /// Starts a sample of the report in `slot` at `timestamp`, and returns its index; `None`
+    /// when it is the same snapshot again (same timestamp as the previous sample) or the time
+    /// is not finite. A type that arrives late is taken.
+    pub fn begin(
         &mut self,
-        id: &str,
+        slot: usize,
         report_type: Option<&str>,
         timestamp: f64,
-        props: impl IntoIterator<Item = (&'v str, &'v Value)>,
-    ) {
+    ) -> Option<usize> {
         if !timestamp.is_finite() {
-            return;
+            return None;
         }
-        let slot = match self.index.get(id) {
-            Some(&i) => i,
-            None => {
-                let report_type = report_type.unwrap_or_default().to_owned();
-                self.reports.push(ReportBuilder {
-                    numeric_strings: !report_type.is_empty() && !is_standard_type(&report_type),
-                    report: Report {
-                        id: ReportId::from(id),
-                        report_type,
-                        timestamps: Vec::new(),
-                        series: Vec::new(),
-                        attributes: Vec::new(),
-                    },
-                    series_index: HashMap::default(),
-                    attribute_index: HashMap::default(),
-                    sorted: true,
-                });
-                self.index.insert(id.to_owned(), self.reports.len() - 1);
-                self.reports.len() - 1
-            }
-        };
         let rb = &mut self.reports[slot];
         if rb.report.report_type.is_empty()
             && let Some(t) = report_type
@@ -117,23 +96,47 @@ impl StatsBuilder {
         }
         if let Some(last) = rb.report.timestamps.last() {
             if last.0 == timestamp {
-                return;
+                return None;
             }
             if timestamp < last.0 {
                 rb.sorted = false;
             }
         }
         rb.report.timestamps.push(Timestamp(timestamp));
-        let k = rb.report.timestamps.len() - 1;
-        for (name, value) in props {
-            if matches!(name, "id" | "timestamp" | "type") {
-                continue;
-            }
-            match classify(value, rb.numeric_strings) {
-                Sample::Number(v) => rb.push_number(name, k, v),
-                Sample::Other(v) => rb.push_other(name, Timestamp(timestamp), v),
-                Sample::Missing => {}
-            }
+        Some(rb.report.timestamps.len() - 1)
+    }
+
+    /// Whether the numbers of the report in `slot` may arrive as strings (legacy stats).
+    pub fn numeric_strings(&self, slot: usize) -> bool {
+        self.reports[slot].numeric_strings
+    }
+
+    /// The index of numeric series `name` of the report in `slot`, created on first use.
+    pub fn series_slot(&mut self, slot: usize, name: &str, k: usize) -> u32 {
+        self.reports[slot].series_slot(name, k) as u32
+    }
+
+    /// Appends value `v` of sample `k` to series `series` of the report in `slot`.
+    pub fn push_number_at(&mut self, slot: usize, series: u32, k: usize, v: f64) {
+        let series = &mut self.reports[slot].report.series[series as usize];
+        let at = k - series.start;
+        if series.values.len() < at {
+            series.values.resize(at, f64::NAN);
+        }
+        series.values.push(v);
+    }
+
+    /// The index of the change list of `name` in the report in `slot`, created on first use.
+    pub fn attribute_slot(&mut self, slot: usize, name: &str) -> u32 {
+        self.reports[slot].attribute_slot(name) as u32
+    }
+
+    /// Records `value` at `t` in change list `attribute` of the report in `slot`, unless it is
+    /// the value already in force.
+    pub fn push_change_at(&mut self, slot: usize, attribute: u32, t: f64, value: StatValue) {
+        let changes = &mut self.reports[slot].report.attributes[attribute as usize].changes;
+        if changes.last().is_none_or(|(_, last)| *last != value) {
+            changes.push((Timestamp(t), value));
         }
     }
 
@@ -155,8 +158,8 @@ impl StatsBuilder {
 }
 
 impl ReportBuilder {
-    fn push_number(&mut self, name: &str, k: usize, v: f64) {
-        let i = match self.series_index.get(name) {
+    fn series_slot(&mut self, name: &str, k: usize) -> usize {
+        match self.series_index.get(name) {
             Some(&i) => i,
             None => {
                 self.report.series.push(Series {
@@ -168,17 +171,11 @@ impl ReportBuilder {
                     .insert(name.to_owned(), self.report.series.len() - 1);
                 self.report.series.len() - 1
             }
-        };
-        let series = &mut self.report.series[i];
-        let at = k - series.start;
-        if series.values.len() < at {
-            series.values.resize(at, f64::NAN);
         }
-        series.values.push(v);
     }
 
-    fn push_other(&mut self, name: &str, t: Timestamp, v: &Value) {
-        let i = match self.attribute_index.get(name) {
+    fn attribute_slot(&mut self, name: &str) -> usize {
+        match self.attribute_index.get(name) {
             Some(&i) => i,
             None => {
                 self.report.attributes.push(Attribute {
@@ -189,11 +186,6 @@ impl ReportBuilder {
                     .insert(name.to_owned(), self.report.attributes.len() - 1);
                 self.report.attributes.len() - 1
             }
-        };
-        let changes = &mut self.report.attributes[i].changes;
-        // Compare before converting: most samples repeat the previous value.
-        if changes.last().is_none_or(|(_, last)| !last.same_as(v)) {
-            changes.push((t, stat_value(v)));
         }
     }
 
@@ -234,26 +226,48 @@ pub fn sort_report(report: &mut Report) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
-    fn props(v: &Value) -> Vec<(&str, &Value)> {
-        v.as_object()
-            .unwrap()
-            .iter()
-            .map(|(k, v)| (k.as_str(), v))
-            .collect()
+    /// One snapshot: numbers and texts by name, as the typed path pushes them.
+    fn push(
+        b: &mut StatsBuilder,
+        id: &str,
+        t: f64,
+        numbers: &[(&str, f64)],
+        texts: &[(&str, &str)],
+    ) {
+        let slot = b.slot(id, Some("outbound-rtp"));
+        let Some(k) = b.begin(slot, None, t) else {
+            return;
+        };
+        for (name, v) in numbers {
+            let s = b.series_slot(slot, name, k);
+            b.push_number_at(slot, s, k, *v);
+        }
+        for (name, v) in texts {
+            let a = b.attribute_slot(slot, name);
+            b.push_change_at(slot, a, t, StatValue::Text((*v).into()));
+        }
     }
 
     #[test]
     fn columns_align_to_report_samples() {
         let mut b = StatsBuilder::default();
-        let s1 = json!({"bytesSent": 1, "kind": "video", "active": true});
-        let s2 = json!({"bytesSent": 2, "kind": "video", "late": 5, "active": false});
-        let s3 = json!({"late": 6, "active": false});
-        b.push("OT", Some("outbound-rtp"), 1000.0, props(&s1));
-        b.push("OT", Some("outbound-rtp"), 2000.0, props(&s2));
-        b.push("OT", Some("outbound-rtp"), 2000.0, props(&s2)); // same snapshot again
-        b.push("OT", Some("outbound-rtp"), 3000.0, props(&s3));
+        push(
+            &mut b,
+            "OT",
+            1000.0,
+            &[("bytesSent", 1.0)],
+            &[("kind", "video")],
+        );
+        push(
+            &mut b,
+            "OT",
+            2000.0,
+            &[("bytesSent", 2.0), ("late", 5.0)],
+            &[("kind", "video")],
+        );
+        push(&mut b, "OT", 2000.0, &[("bytesSent", 9.0)], &[]); // same snapshot again
+        push(&mut b, "OT", 3000.0, &[("late", 6.0)], &[("kind", "audio")]);
         let stats = b.finish();
         let r = &stats.reports[0];
         assert_eq!(r.timestamps.len(), 3);
@@ -263,40 +277,37 @@ mod tests {
         assert!(bytes.values[2].is_nan());
         let late = r.series("late").unwrap();
         assert_eq!((late.start, late.values.clone()), (1, vec![5.0, 6.0]));
-        assert_eq!(r.attribute("kind").unwrap().changes.len(), 1);
-        let active = &r.attribute("active").unwrap().changes;
         assert_eq!(
-            active,
-            &vec![
-                (Timestamp(1000.0), StatValue::Bool(true)),
-                (Timestamp(2000.0), StatValue::Bool(false))
+            r.attribute("kind").unwrap().changes,
+            vec![
+                (Timestamp(1000.0), StatValue::Text("video".into())),
+                (Timestamp(3000.0), StatValue::Text("audio".into()))
             ]
         );
     }
 
     #[test]
-    fn legacy_reports_parse_numeric_strings() {
+    fn legacy_types_take_numeric_strings() {
         let mut b = StatsBuilder::default();
-        let legacy = json!({"googRtt": "12", "googCodecName": "VP8", "bad": "NaN"});
-        let standard = json!({"mid": "0"});
-        b.push("ssrc_1_send", Some("ssrc"), 1.0, props(&legacy));
-        b.push("IT01", Some("inbound-rtp"), 1.0, props(&standard));
-        let stats = b.finish();
-        let r = &stats.reports[0];
-        assert_eq!(r.series("googRtt").unwrap().values, vec![12.0]);
-        assert!(r.series("googCodecName").is_none());
-        assert!(r.series("bad").is_none());
-        assert!(stats.reports[1].series("mid").is_none());
-        assert!(stats.reports[1].attribute("mid").is_some());
+        let legacy = b.slot("ssrc_1_send", Some("ssrc"));
+        let standard = b.slot("IT01", Some("inbound-rtp"));
+        let untyped = b.slot("X", None);
+        assert!(b.numeric_strings(legacy));
+        assert!(!b.numeric_strings(standard));
+        assert!(!b.numeric_strings(untyped));
+        // A type that arrives late is taken.
+        b.begin(untyped, Some("VideoBwe"), 1.0);
+        assert!(b.numeric_strings(untyped));
+        assert_eq!(b.finish().reports[2].report_type, "VideoBwe");
     }
 
     #[test]
     fn out_of_order_samples_are_sorted() {
         let mut b = StatsBuilder::default();
-        for (t, v) in [(3.0, 30), (1.0, 10), (2.0, 20)] {
-            let p = json!({"x": v});
-            b.push("A", Some("transport"), t, props(&p));
+        for (t, v) in [(3.0, 30.0), (1.0, 10.0), (2.0, 20.0)] {
+            push(&mut b, "A", t, &[("x", v)], &[]);
         }
+        assert_eq!(b.begin(0, None, f64::NAN), None);
         let stats = b.finish();
         let r = &stats.reports[0];
         let pts: Vec<_> = r.series[0]

@@ -289,6 +289,44 @@ fn method_by_number(n: u32) -> std::borrow::Cow<'static, str> {
     }
 }
 
+/// Property names by their own spelling, so that a parsed report's keys can point at the
+/// table instead of allocating a copy of a name already known.
+static PROPERTY_BY_NAME: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| {
+    let mut map: HashMap<&'static str, &'static str> =
+        PROPERTIES.iter().map(|(_, name)| (*name, *name)).collect();
+    for name in [
+        "id",
+        "type",
+        "timestamp",
+        "kind",
+        "ssrc",
+        "transportId",
+        "codecId",
+        "mid",
+    ] {
+        map.insert(name, name);
+    }
+    map
+});
+
+/// A property name, decoded (`"80"` → `bytesSent`), as a `'static` name from the table when it
+/// is a known code or a known full name; `None` for any other key.
+pub fn static_property(key: &str) -> Option<&'static str> {
+    PROPERTY_BY_CODE
+        .get(key)
+        .or_else(|| PROPERTY_BY_NAME.get(key))
+        .copied()
+}
+
+/// A compressed stats type code (`2` → `outbound-rtp`), if the table knows it.
+pub fn stats_type_by_code(code: u64) -> Option<&'static str> {
+    usize::try_from(code)
+        .ok()
+        .and_then(|i| STATS_TYPES.get(i))
+        .copied()
+        .filter(|name| !name.is_empty())
+}
+
 /// Decodes a compressed property name (`"80"` → `bytesSent`, `"t"` → `timestamp`); other names
 /// come back unchanged.
 pub fn property_name(key: &str) -> &str {

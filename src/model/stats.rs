@@ -69,17 +69,6 @@ pub enum StatValue {
 }
 
 impl StatValue {
-    /// Whether this is the value `json` would convert to (without converting it).
-    pub fn same_as(&self, json: &serde_json::Value) -> bool {
-        use serde_json::Value;
-        match (self, json) {
-            (StatValue::Bool(a), Value::Bool(b)) => a == b,
-            (StatValue::Text(a), Value::String(b)) => a == b,
-            (StatValue::Json(a), v) if !v.is_boolean() && !v.is_string() => json_text_is(a, v),
-            _ => false,
-        }
-    }
-
     /// The value as display text: strings bare, everything else as JSON.
     pub fn as_text(&self) -> std::borrow::Cow<'_, str> {
         match self {
@@ -87,31 +76,6 @@ impl StatValue {
             StatValue::Text(s) | StatValue::Json(s) => s.as_str().into(),
         }
     }
-}
-
-/// Whether `v` serialises to exactly `text`, compared as it is written (no allocation).
-fn json_text_is(text: &str, v: &serde_json::Value) -> bool {
-    struct Cmp<'a> {
-        rest: &'a [u8],
-        equal: bool,
-    }
-    impl std::io::Write for Cmp<'_> {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            match self.rest.strip_prefix(buf) {
-                Some(rest) if self.equal => self.rest = rest,
-                _ => self.equal = false,
-            }
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut cmp = Cmp {
-        rest: text.as_bytes(),
-        equal: true,
-    };
-    serde_json::to_writer(&mut cmp, v).is_ok() && cmp.equal && cmp.rest.is_empty()
 }
 
 impl Series {
@@ -249,18 +213,6 @@ mod tests {
         );
         let pts: Vec<_> = r.series[1].points(&r.timestamps).collect();
         assert_eq!(pts, vec![(Timestamp(3000.0), 7.0)]);
-    }
-
-    #[test]
-    fn same_as_compares_without_converting() {
-        use serde_json::json;
-        let obj = json!({"none": 1, "cpu": 0.5});
-        assert!(StatValue::Json(obj.to_string()).same_as(&obj));
-        assert!(!StatValue::Json(obj.to_string()).same_as(&json!({"none": 1})));
-        assert!(!StatValue::Json("{\"none\":1}".into()).same_as(&obj));
-        assert!(StatValue::Text("VP8".into()).same_as(&json!("VP8")));
-        assert!(!StatValue::Text("true".into()).same_as(&json!(true)));
-        assert!(StatValue::Bool(true).same_as(&json!(true)));
     }
 
     #[test]

@@ -1,0 +1,4 @@
+//! Fuzz target: `rtcscope::decode::fuzzing::compression` (see that function for what it drives).
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| rtcscope::decode::fuzzing::compression(data));
