@@ -210,6 +210,26 @@ impl DumpBuilder {
         self.pcs.len() - 1
     }
 
+    /// The connection a getStats line (`method` as the format spells it) belongs to, with the
+    /// poll noted on the clock; `None`, with a warning, when the line names none.
+    pub fn stats_connection(
+        &mut self,
+        pc: Option<String>,
+        method: &str,
+        time: f64,
+        location: &Location,
+    ) -> Option<String> {
+        let Some(pc) = pc else {
+            self.warn(
+                format!("{method} without a connection id; skipped"),
+                location.clone(),
+            );
+            return None;
+        };
+        self.clock.poll(&pc, time);
+        Some(pc)
+    }
+
     /// The stats accumulator of connection `pc` (created on first use).
     pub fn stats(&mut self, pc: &str, time: f64) -> &mut StatsBuilder {
         let slot = self.pc_slot(pc, time);

@@ -246,20 +246,10 @@ pub fn first_line(text: &[u8]) -> (&[u8], usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::decode::test_util::Trickle;
 
-    /// A reader that returns at most `n` bytes per read, to exercise refills everywhere.
-    struct Trickle<'a>(&'a [u8], usize);
-
-    impl Read for Trickle<'_> {
-        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-            let n = self.0.len().min(self.1).min(buf.len());
-            buf[..n].copy_from_slice(&self.0[..n]);
-            self.0 = &self.0[n..];
-            Ok(n)
-        }
-    }
-
-    type Seen = Vec<(u64, u64, bool)>;
+    /// Each line's number, offset and parse error.
+    type Seen = Vec<(u64, u64, Option<String>)>;
 
     fn collect(r: impl Read, limits: LineLimits) -> (Seen, Result<(), StreamEnd>) {
         let mut seen = Vec::new();
@@ -268,7 +258,7 @@ mod tests {
             limits,
             |_, b| parse_value(b),
             |l| {
-                seen.push((l.number, l.offset, l.parsed.is_ok()));
+                seen.push((l.number, l.offset, l.parsed.err()));
                 ControlFlow::Continue(())
             },
             || ControlFlow::Continue(()),
@@ -282,6 +272,10 @@ mod tests {
         let want = vec![(1, 0, true), (4, 9, false), (5, 15, true), (6, 19, false)];
         for step in [1, 3, 1000] {
             let (seen, end) = collect(Trickle(text, step), LineLimits::default());
+            let seen: Vec<_> = seen
+                .into_iter()
+                .map(|(n, o, e)| (n, o, e.is_none()))
+                .collect();
             assert_eq!(seen, want, "step {step}");
             assert!(end.is_ok());
         }
@@ -299,17 +293,7 @@ mod tests {
         text.extend(b"\n[2]\n");
         text.extend(std::iter::repeat_n(b'y', 50_000));
         let limits = LineLimits { max_line: 1000 };
-        let mut messages = Vec::new();
-        let end = stream(
-            Trickle(&text, 777),
-            limits,
-            |_, b| parse_value(b),
-            |l| {
-                messages.push((l.number, l.offset, l.parsed.err()));
-                ControlFlow::Continue(())
-            },
-            || ControlFlow::Continue(()),
-        );
+        let (messages, end) = collect(Trickle(&text, 777), limits);
         assert!(end.is_ok());
         assert_eq!(messages.len(), 4);
         assert_eq!((messages[0].0, messages[0].2.is_none()), (1, true));

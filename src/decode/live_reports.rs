@@ -9,7 +9,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::stats_builder::{StatsBuilder, parse_js_number};
 use super::timefmt::parse_iso8601;
-use super::typed::{Entry, Name, StatsDelta, Val};
+use super::typed::{Entry, Name, Payload, StatsDelta, Val};
 use crate::model::StatValue;
 
 /// What an absent id in a legacy delta means (§3.3).
@@ -69,6 +69,8 @@ struct LiveReport {
     by_name: HashMap<Name, u32>,
     /// Its slot in the connection's [`StatsBuilder`], once emitted.
     slot: Option<usize>,
+    /// The [`LiveReports::generation`] of the last delta that named it.
+    named_in: u64,
 }
 
 impl LiveReport {
@@ -80,6 +82,7 @@ impl LiveReport {
             props: Vec::new(),
             by_name: HashMap::default(),
             slot: None,
+            named_in: 0,
         }
     }
 
@@ -206,12 +209,21 @@ pub fn timestamp_of_json(v: &serde_json::Value) -> Option<f64> {
     }
 }
 
+/// The warning for a getStats line (`method` as the format spells it) whose value is not a
+/// report object.
+pub fn not_stats_message(method: &str, payload: Option<&Payload>) -> String {
+    let kind = payload.map_or("null", Payload::kind);
+    format!("{method} value is {kind}, not an object; skipped")
+}
+
 /// Decoded reports of one connection, in first-appearance order.
 #[derive(Default, Debug)]
 pub struct LiveReports {
     /// Report slots; `None` where a report was removed.
     reports: Vec<Option<LiveReport>>,
     index: HashMap<Box<str>, usize>,
+    /// Counts deltas, to mark the reports a delta names without a set of ids per line.
+    generation: u64,
 }
 
 impl LiveReports {
@@ -219,12 +231,18 @@ impl LiveReports {
         let i = match self.index.get(&id) {
             Some(&i) => i,
             None => {
-                self.reports.push(Some(LiveReport::new(id.clone())));
-                self.index.insert(id, self.reports.len() - 1);
+                self.index.insert(id.clone(), self.reports.len());
+                self.reports.push(None);
                 self.reports.len() - 1
             }
         };
-        self.reports[i].as_mut().expect("indexed reports are live")
+        // An indexed slot is always live; filling an empty one keeps this total.
+        self.reports[i].get_or_insert_with(|| LiveReport::new(id))
+    }
+
+    fn get_mut(&mut self, id: &str) -> Option<&mut LiveReport> {
+        let i = *self.index.get(id)?;
+        self.reports[i].as_mut()
     }
 
     fn remove(&mut self, id: &str) {
@@ -255,13 +273,14 @@ impl LiveReports {
         };
         // Reports that arrive in this delta take their own timestamp, or `t`; the others are
         // unchanged and take `t` too (the "frozen report" quirk: match the reference decoder).
-        let mut arrived = rustc_hash::FxHashSet::default();
+        self.generation += 1;
+        let generation = self.generation;
         for (id, entry) in delta.reports {
             match entry {
                 Entry::Removed => self.remove(&id),
                 Entry::Report(props) => {
-                    arrived.insert(id.clone());
                     let report = self.get_or_insert(id);
+                    report.named_in = generation;
                     match report.absorb(props, true) {
                         Some(own) => report.timestamp = own,
                         None => {
@@ -277,7 +296,7 @@ impl LiveReports {
         }
         if collapsed.is_some() {
             for r in self.live() {
-                if !arrived.contains(&r.id) {
+                if r.named_in != generation {
                     r.timestamp = collapsed;
                 }
             }
@@ -288,18 +307,8 @@ impl LiveReports {
     /// means the top-level timestamp.
     pub fn apply_legacy(&mut self, delta: StatsDelta, dialect: LegacyDialect) {
         let top = delta.time.as_ref().and_then(timestamp_of);
-        if dialect == LegacyDialect::Jitsi {
-            let present: rustc_hash::FxHashSet<&str> =
-                delta.reports.iter().map(|(id, _)| &**id).collect();
-            let gone: Vec<Box<str>> = self
-                .live()
-                .filter(|r| !present.contains(&*r.id))
-                .map(|r| r.id.clone())
-                .collect();
-            for id in gone {
-                self.remove(&id);
-            }
-        }
+        self.generation += 1;
+        let generation = self.generation;
         for (id, entry) in delta.reports {
             let props = match entry {
                 Entry::Report(props) => props,
@@ -307,9 +316,16 @@ impl LiveReports {
                     self.remove(&id);
                     continue;
                 }
-                Entry::Scalar => continue,
+                // Named, so not absent (Jitsi), though nothing can be merged from it.
+                Entry::Scalar => {
+                    if let Some(r) = self.get_mut(&id) {
+                        r.named_in = generation;
+                    }
+                    continue;
+                }
             };
             let report = self.get_or_insert(id);
+            report.named_in = generation;
             let previous = report.timestamp;
             report.timestamp = match report.absorb(props, false) {
                 // 0 (or `false`, `null`) is the top-level time.
@@ -318,6 +334,16 @@ impl LiveReports {
                 // Missing or unusable: the previous timestamp stays.
                 Some(None) | None => previous,
             };
+        }
+        if dialect == LegacyDialect::Jitsi {
+            let gone: Vec<Box<str>> = self
+                .live()
+                .filter(|r| r.named_in != generation)
+                .map(|r| r.id.clone())
+                .collect();
+            for id in gone {
+                self.remove(&id);
+            }
         }
     }
 
@@ -389,6 +415,13 @@ mod tests {
 
     fn legacy(s: &mut LiveReports, json: &str, d: LegacyDialect) {
         s.apply_legacy(delta(json, Dialect::Legacy), d);
+    }
+
+    /// The stats of one emit of `s` at `time`.
+    fn emitted(s: &mut LiveReports, time: f64) -> crate::model::Stats {
+        let mut stats = StatsBuilder::default();
+        s.emit(&mut stats, time, false);
+        stats.finish()
     }
 
     fn num(v: f64) -> Option<&'static Val> {
@@ -477,9 +510,7 @@ mod tests {
         );
         assert_eq!(s.timestamp("OT01"), Some(10.5));
         assert_eq!(s.report_type("OT01"), Some("outbound-rtp"));
-        let mut stats = StatsBuilder::default();
-        s.emit(&mut stats, 99.0, false);
-        let stats = stats.finish();
+        let stats = emitted(&mut s, 99.0);
         assert_eq!(stats.reports[0].timestamps[0].0, 10.5);
         assert_eq!(
             stats.reports[0].series("bytesSent").unwrap().values,
@@ -555,9 +586,7 @@ mod tests {
         );
         assert_eq!(s.timestamp("bweforvideo"), Some(900.0));
         // Legacy numbers are strings: they still make numeric series.
-        let mut stats = StatsBuilder::default();
-        s.emit(&mut stats, 5.0, false);
-        let stats = stats.finish();
+        let stats = emitted(&mut s, 5.0);
         assert_eq!(
             stats.reports[0].series("bytesSent").unwrap().values,
             vec![20.0]
@@ -586,9 +615,7 @@ mod tests {
             r#"{"A": {"timestamp": "1970-01-01T00:00:01.000Z", "type": "transport", "x": 1}}"#,
             LegacyDialect::Fippo,
         );
-        let mut stats = StatsBuilder::default();
-        s.emit(&mut stats, 5.0, false);
-        assert_eq!(stats.finish().reports[0].timestamps[0].0, 1000.0);
+        assert_eq!(emitted(&mut s, 5.0).reports[0].timestamps[0].0, 1000.0);
     }
 
     #[test]

@@ -22,6 +22,8 @@ mod rtcstats_v3;
 pub mod sdp_sections;
 mod stats_builder;
 pub mod tables;
+#[cfg(test)]
+mod test_util;
 pub mod timefmt;
 mod typed;
 

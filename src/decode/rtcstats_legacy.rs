@@ -10,7 +10,9 @@ use serde_json::Value;
 
 use super::builder::{DumpBuilder, RawEvent};
 use super::lines::{StreamEnd, parse_value};
-use super::live_reports::{LegacyDialect, LiveReports, timestamp_of_json as timestamp_of};
+use super::live_reports::{
+    LegacyDialect, LiveReports, not_stats_message, timestamp_of_json as timestamp_of,
+};
 use super::typed::{Dialect, EventLine, Payload, delta_from_value, read_event_line};
 use super::{LineRun, kind_of};
 use crate::model::{Dump, Format, Location, Timestamp};
@@ -156,27 +158,16 @@ impl LegacyReader {
             b.clock.line(time, number);
         }
         if name == "getstats" || name == "getStats" {
-            let Some(pc) = pc else {
-                b.warn("getstats without a connection id; skipped", location);
+            let Some(pc) = b.stats_connection(pc, "getstats", time, &location) else {
                 return;
             };
-            b.clock.poll(&pc, time);
             match line.payload {
                 Some(Payload::Stats(delta)) => {
                     let state = self.stats.entry(pc.clone()).or_default();
                     state.apply_legacy(delta, self.dialect);
                     state.emit(b.stats(&pc, time), time, self.use_event_time);
                 }
-                other => {
-                    let value = other.map_or(Value::Null, Payload::into_json);
-                    b.warn(
-                        format!(
-                            "getstats value is {}, not an object; skipped",
-                            kind_of(&value)
-                        ),
-                        location,
-                    );
-                }
+                other => b.warn(not_stats_message("getstats", other.as_ref()), location),
             }
             return;
         }

@@ -7,12 +7,12 @@ use std::ops::ControlFlow;
 
 use serde_json::Value;
 
+use super::LineRun;
 use super::builder::{DumpBuilder, RawEvent};
 use super::lines::{StreamEnd, parse_value};
-use super::live_reports::LiveReports;
+use super::live_reports::{LiveReports, not_stats_message};
 use super::tables::method_name;
 use super::typed::{Dialect, EventLine, Payload, read_event_line};
-use super::{LineRun, kind_of};
 use crate::model::{Dump, Format, Location, Timestamp};
 
 /// One line of a v3 dump, parsed.
@@ -128,11 +128,9 @@ impl V3Reader {
             return;
         };
         if name == "getStats" {
-            let Some(pc) = pc else {
-                b.warn("getStats without a connection id; skipped", location);
+            let Some(pc) = b.stats_connection(pc, "getStats", time, &location) else {
                 return;
             };
-            b.clock.poll(&pc, time);
             match line.payload {
                 Some(Payload::Stats(delta)) => {
                     let state = self.stats.entry(pc.clone()).or_default();
@@ -140,16 +138,7 @@ impl V3Reader {
                     state.emit(b.stats(&pc, time), time, false);
                     b.stats_event(&pc, time, extras);
                 }
-                other => {
-                    let value = other.map_or(Value::Null, Payload::into_json);
-                    b.warn(
-                        format!(
-                            "getStats value is {}, not an object; skipped",
-                            kind_of(&value)
-                        ),
-                        location,
-                    );
-                }
+                other => b.warn(not_stats_message("getStats", other.as_ref()), location),
             }
             return;
         }

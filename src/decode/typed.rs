@@ -166,6 +166,14 @@ impl Payload {
             Payload::Stats(_) => Value::String("{…}".into()),
         }
     }
+
+    /// What the payload is, for messages ("an object", "a string", …).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Payload::Json(v) => super::kind_of(v),
+            Payload::Stats(_) => "an object",
+        }
+    }
 }
 
 /// Why a line is not an event line.
@@ -219,17 +227,38 @@ pub fn delta_from_value(value: Value, dialect: Dialect) -> Result<StatsDelta, Va
     }
 }
 
+/// A seed that hands the deserializer itself as the visitor (`$how`: what it asks for).
+macro_rules! seed {
+    ($seed:ty => $value:ty, $how:ident) => {
+        impl<'de> DeserializeSeed<'de> for $seed {
+            type Value = $value;
+            fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+                d.$how(self)
+            }
+        }
+    };
+}
+
+/// The scalar visitor methods (`bool`, integers, `f64`, `&str`), each returning `$make(v)`.
+macro_rules! visit_scalars {
+    ($make:expr) => {
+        visit_scalars!($make; visit_bool: bool, visit_i64: i64, visit_u64: u64, visit_f64: f64,
+            visit_str: &str);
+    };
+    ($make:expr; $($method:ident: $ty:ty),*) => {$(
+        fn $method<E: de::Error>(self, v: $ty) -> Result<Self::Value, E> {
+            #[allow(clippy::redundant_closure_call)]
+            Ok(($make)(v))
+        }
+    )*};
+}
+
 struct LineSeed {
     dialect: Dialect,
     is_stats: fn(&Value) -> bool,
 }
 
-impl<'de> DeserializeSeed<'de> for LineSeed {
-    type Value = Option<EventLine>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
+seed!(LineSeed => Option<EventLine>, deserialize_any);
 
 impl<'de> Visitor<'de> for LineSeed {
     type Value = Option<EventLine>;
@@ -266,44 +295,18 @@ impl<'de> Visitor<'de> for LineSeed {
         {}
         Ok(None)
     }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(None)
-    }
     fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
         Ok(None)
     }
+
+    visit_scalars!(|_| None);
 }
 
 /// The payload element of a getStats line: an object becomes a [`StatsDelta`], anything else
 /// stays JSON (and is refused by the decoder with its kind).
 struct PayloadSeed(Dialect);
 
-impl<'de> DeserializeSeed<'de> for PayloadSeed {
-    type Value = Payload;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-macro_rules! json_payload {
-    ($($method:ident: $ty:ty),*) => {$(
-        fn $method<E: de::Error>(self, v: $ty) -> Result<Self::Value, E> {
-            Ok(Payload::Json(Value::from(v)))
-        }
-    )*};
-}
+seed!(PayloadSeed => Payload, deserialize_any);
 
 impl<'de> Visitor<'de> for PayloadSeed {
     type Value = Payload;
@@ -337,18 +340,13 @@ impl<'de> Visitor<'de> for PayloadSeed {
         Ok(Payload::Json(Value::Null))
     }
 
-    json_payload!(visit_bool: bool, visit_i64: i64, visit_u64: u64, visit_f64: f64, visit_str: &str);
+    visit_scalars!(|v| Payload::Json(Value::from(v)));
 }
 
 /// One report's entry.
 struct EntrySeed(Dialect);
 
-impl<'de> DeserializeSeed<'de> for EntrySeed {
-    type Value = Entry;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
+seed!(EntrySeed => Entry, deserialize_any);
 
 impl<'de> Visitor<'de> for EntrySeed {
     type Value = Entry;
@@ -369,21 +367,8 @@ impl<'de> Visitor<'de> for EntrySeed {
         while seq.next_element::<de::IgnoredAny>()?.is_some() {}
         Ok(Entry::Scalar)
     }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(Entry::Scalar)
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(Entry::Scalar)
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(Entry::Scalar)
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(Entry::Scalar)
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(Entry::Scalar)
-    }
+
+    visit_scalars!(|_| Entry::Scalar);
 }
 
 /// The properties of one report (`top`) or of a nested object in it. Only a report's own keys
@@ -431,12 +416,7 @@ enum Key {
 /// names point into the table, and only unknown ones are allocated.
 struct KeySeed(KeyKind);
 
-impl<'de> DeserializeSeed<'de> for KeySeed {
-    type Value = Key;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_str(self)
-    }
-}
+seed!(KeySeed => Key, deserialize_str);
 
 impl<'de> Visitor<'de> for KeySeed {
     type Value = Key;
@@ -478,12 +458,7 @@ fn decode_type(value: Val) -> Val {
 /// A property value.
 struct ValSeed(Dialect);
 
-impl<'de> DeserializeSeed<'de> for ValSeed {
-    type Value = Val;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
+seed!(ValSeed => Val, deserialize_any);
 
 impl<'de> Visitor<'de> for ValSeed {
     type Value = Val;
