@@ -6,7 +6,7 @@ mod common;
 use std::process::{Command, Output};
 
 use common::{bundled, shared};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 fn rtcscope(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_rtcscope"))
@@ -89,6 +89,38 @@ fn check_fails_a_failed_call_with_status_3() {
             .starts_with("3 connections (PC_0, PC_1, PC_2) failed at the same moment at +15.6 s")
     );
     assert!(!f["evidence"].as_array().unwrap().is_empty());
+    // PC_1 and PC_2 are a pre-call test calling each other through the NAT: what ICE tried
+    // is in the detail, as the stats recorded it at the failure.
+    let pc1 = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "connection-failed" && f["pc"] == "PC_1")
+        .unwrap();
+    let attempt = &pc1["detail"]["attempt"];
+    assert_eq!(attempt["pairs"], 5);
+    assert_eq!(attempt["requests_sent"], 198.0);
+    assert_eq!(attempt["responses_received"], 0.0);
+    assert_eq!(attempt["remote"], json!([["srflx udp", 1]]));
+    assert_eq!(attempt["turn_configured"], false);
+    assert_eq!(attempt["peer"], "PC_2");
+    let message = pc1["message"].as_str().unwrap();
+    for part in [
+        "5 pairs sent 198 connectivity checks, none was answered",
+        "no TURN server was configured",
+        "the other end is PC_2 of this same page",
+        "hairpinning",
+    ] {
+        assert!(message.contains(part), "{message}");
+    }
+    // In the text form a failed connection's tracks are not called "good".
+    let text = rtcscope(&["check", &failed]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("tracks: 7, none with quality problems before the failure"),
+        "{text}"
+    );
+    assert!(!text.contains("all 7 good"), "{text}");
     // A healthy-enough call passes at the default level, fails at --fail-on warning.
     let ok = path(bundled("rtcstats-v3_loopback_30s.jsonl.br"));
     assert_eq!(rtcscope(&["check", &ok]).status.code(), Some(0));

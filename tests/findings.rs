@@ -63,7 +63,7 @@ fn connectivity_rules() {
     assert_eq!(rules(&found), ["connection-failed"]);
     assert_eq!(
         found[0].message(T0 - 500.0),
-        "the connection failed at +15.1 s without ever connecting: ICE checked for 15.0 s with local candidates 1 host udp and 0 remote candidates, and found no working pair"
+        "the connection failed at +15.1 s without ever connecting: ICE checked for 15.0 s with local candidates 1 host udp and 1 remote candidate (host udp), and found no working pair; no TURN server was configured to relay"
     );
     fires(
         Call::healthy(20).event(15_000.0, "oniceconnectionstatechange", json!("failed")),

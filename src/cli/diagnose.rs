@@ -90,6 +90,8 @@ struct JsonFinding<'a> {
     start_ms: Option<f64>,
     end_ms: Option<f64>,
     message: String,
+    /// What the rule measured, for machines (the message is rendered from it).
+    detail: &'a crate::analyze::findings::Detail,
     evidence: &'a [Evidence],
 }
 
@@ -153,6 +155,7 @@ pub fn check(args: CheckArgs, remote: &RemoteArgs) -> Result<(String, bool), Fai
                         start_ms: f.start_ms,
                         end_ms: f.end_ms,
                         message: f.message(origin(dump)),
+                        detail: &f.detail,
                         evidence: &f.evidence,
                     })
                     .collect(),
@@ -284,7 +287,19 @@ fn human(results: &[(String, Dump, Vec<Finding>)]) -> String {
             match (unwell.is_empty(), good) {
                 (true, 0) => {}
                 (true, n) => {
-                    let _ = writeln!(out, "    tracks: all {n} good");
+                    // "good" would read as "fine" on a call that failed: say what was measured.
+                    let failed = found.iter().any(|f| {
+                        f.pc.as_deref() == Some(id)
+                            && matches!(f.rule, "connection-failed" | "ice-failed")
+                    });
+                    let _ = if failed {
+                        writeln!(
+                            out,
+                            "    tracks: {n}, none with quality problems before the failure"
+                        )
+                    } else {
+                        writeln!(out, "    tracks: all {n} good")
+                    };
                 }
                 (false, 0) => {
                     let _ = writeln!(out, "    tracks: {}", unwell.join(", "));

@@ -216,6 +216,24 @@ fn gathering(c: &Ctx<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+/// Whether an `RTCConfiguration` names a TURN server (`turn:` or `turns:`).
+pub(super) fn turn_configured(config: &Value) -> bool {
+    config
+        .get("iceServers")
+        .and_then(Value::as_array)
+        .is_some_and(|servers| {
+            servers.iter().any(|s| {
+                let urls = s.get("urls").or_else(|| s.get("url"));
+                let has = |u: &str| u.starts_with("turn:") || u.starts_with("turns:");
+                match urls {
+                    Some(Value::String(u)) => has(u),
+                    Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).any(has),
+                    _ => false,
+                }
+            })
+        })
+}
+
 fn configuration(c: &Ctx<'_>, out: &mut Vec<Finding>) {
     let Some(config) = c.pc.configuration.as_ref() else {
         return;
@@ -243,20 +261,7 @@ fn configuration(c: &Ctx<'_>, out: &mut Vec<Finding>) {
             Detail::Plain,
         ));
     }
-    let turn_configured = config
-        .get("iceServers")
-        .and_then(Value::as_array)
-        .is_some_and(|servers| {
-            servers.iter().any(|s| {
-                let urls = s.get("urls").or_else(|| s.get("url"));
-                let has = |u: &str| u.starts_with("turn:") || u.starts_with("turns:");
-                match urls {
-                    Some(Value::String(u)) => has(u),
-                    Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).any(has),
-                    _ => false,
-                }
-            })
-        });
+    let turn_configured = turn_configured(config);
     let gathered_relay = event_candidates(&c.pc.events, "icecandidate").any(|c| c.kind == "relay");
     let gathered_any = c.pc.events.iter().any(|e| e.name == "icecandidate");
     if turn_configured && gathered_any && !gathered_relay && !policy_relay {

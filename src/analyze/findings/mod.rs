@@ -6,6 +6,7 @@
 mod api;
 mod client;
 mod connectivity;
+mod ice_attempt;
 mod media;
 mod metrics;
 mod network;
@@ -17,6 +18,7 @@ mod verdict;
 use rayon::prelude::*;
 use serde::Serialize;
 
+pub use ice_attempt::IceAttempt;
 pub use metrics::{Measure, Stream, streams};
 pub use thresholds::{Preset, RulesError, Thresholds};
 pub use verdict::{ConnectionVerdict, Counts, TrackVerdict, Verdicts, verdicts};
@@ -114,12 +116,8 @@ pub enum Detail {
         ice_changed_ms: Option<f64>,
         /// The last poll at which received media had grown, epoch ms.
         media_until_ms: Option<f64>,
-        /// When it never connected: how long ICE had been checking.
-        checking_ms: Option<f64>,
-        /// When it never connected: the local candidates gathered, by `type protocol`.
-        local_candidates: Vec<(String, usize)>,
-        /// Remote candidates added.
-        remote_candidates: usize,
+        /// When it never connected: what ICE tried.
+        attempt: Option<IceAttempt>,
     },
     /// Several connections failed within a second of each other.
     Together {

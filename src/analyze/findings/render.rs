@@ -1,6 +1,6 @@
 //! The one-sentence English of a finding, rendered from its data.
 
-use super::{Detail, Finding, Metric};
+use super::{Detail, Finding, IceAttempt, Metric};
 
 /// Seconds since `origin`, as `+41 s` (one decimal under a minute's precision needs).
 fn rel(t: f64, origin: f64) -> String {
@@ -72,9 +72,7 @@ fn failure(f: &Finding, origin: f64) -> String {
         ice_state,
         ice_changed_ms,
         media_until_ms,
-        checking_ms,
-        local_candidates,
-        remote_candidates,
+        attempt,
     } = &f.detail
     else {
         return String::new();
@@ -109,24 +107,74 @@ fn failure(f: &Finding, origin: f64) -> String {
             }
         }
         None => {
-            let candidates: Vec<String> = local_candidates
-                .iter()
-                .map(|(kind, n)| format!("{n} {kind}"))
-                .collect();
-            let local = if candidates.is_empty() {
-                "no local candidates".to_owned()
-            } else {
-                format!("local candidates {}", candidates.join(", "))
-            };
-            let checked = checking_ms
-                .map(|ms| format!("ICE checked for {:.1} s with ", ms / 1000.0))
-                .unwrap_or_else(|| "ICE had ".to_owned());
+            let attempt = attempt.clone().unwrap_or_default();
             format!(
-                "{what} failed{at} without ever connecting: {checked}{local} and {remote_candidates} remote candidate{}, and found no working pair",
-                if *remote_candidates == 1 { "" } else { "s" }
+                "{what} failed{at} without ever connecting: {}",
+                never_connected(&attempt)
             )
         }
     }
+}
+
+/// `n thing` or `n things`.
+fn count(n: usize, thing: &str) -> String {
+    format!("{n} {thing}{}", if n == 1 { "" } else { "s" })
+}
+
+fn kinds(list: &[(String, usize)]) -> String {
+    let parts: Vec<String> = list.iter().map(|(k, n)| format!("{n} {k}")).collect();
+    parts.join(", ")
+}
+
+/// What ICE tried and what answered, then where that points.
+fn never_connected(a: &IceAttempt) -> String {
+    let local = if a.local.is_empty() {
+        "no local candidates".to_owned()
+    } else {
+        format!("local candidates {}", kinds(&a.local))
+    };
+    let remote_n = a.remote_added.max(a.remote.iter().map(|(_, n)| n).sum());
+    let remote = match (remote_n, a.remote.is_empty()) {
+        (0, _) => "no remote candidate".to_owned(),
+        (n, true) => count(n, "remote candidate"),
+        (1, false) => format!("1 remote candidate ({})", a.remote[0].0),
+        (n, false) => format!("{} ({})", count(n, "remote candidate"), kinds(&a.remote)),
+    };
+    let mut out = match a.checking_ms {
+        Some(ms) => format!(
+            "ICE checked for {:.1} s with {local} and {remote}",
+            ms / 1000.0
+        ),
+        None => format!("ICE had {local} and {remote}"),
+    };
+    let answered = a.responses_received.unwrap_or(0.0) + a.requests_received.unwrap_or(0.0);
+    match a.requests_sent {
+        Some(sent) if sent > 0.0 && answered == 0.0 => out.push_str(&format!(
+            "; {} sent {sent:.0} connectivity checks, none was answered and none came from the other end: it was unreachable",
+            count(a.pairs, "pair")
+        )),
+        Some(sent) if sent > 0.0 => out.push_str(&format!(
+            "; {} sent {sent:.0} checks and got {:.0} responses, yet no pair succeeded",
+            count(a.pairs, "pair"),
+            a.responses_received.unwrap_or(0.0)
+        )),
+        _ if remote_n == 0 => {
+            out.push_str(": the remote end never sent a candidate (look at signalling)")
+        }
+        _ => out.push_str(", and found no working pair"),
+    }
+    if remote_n > 0 && !a.turn_configured {
+        out.push_str("; no TURN server was configured to relay");
+    }
+    if let Some(peer) = &a.peer {
+        out.push_str(&format!("; the other end is {peer} of this same page"));
+        if a.remote.iter().all(|(k, _)| k.starts_with("srflx")) {
+            out.push_str(
+                ", reachable only at the NAT's public address, which needs the NAT to loop traffic back to itself (hairpinning)",
+            );
+        }
+    }
+    out
 }
 
 /// What a getUserMedia error name means for the user.
@@ -370,4 +418,79 @@ pub fn message(f: &Finding, origin: f64) -> String {
         on
     };
     format!("{body}{on}{range}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn attempt() -> IceAttempt {
+        IceAttempt {
+            checking_ms: Some(10_000.0),
+            local: vec![("host udp".into(), 2)],
+            remote_added: 1,
+            remote: vec![("host udp".into(), 1)],
+            pairs: 2,
+            requests_sent: Some(40.0),
+            responses_received: Some(0.0),
+            requests_received: Some(0.0),
+            turn_configured: true,
+            peer: None,
+        }
+    }
+
+    #[test]
+    fn a_silent_remote_is_unreachable() {
+        assert_eq!(
+            never_connected(&attempt()),
+            "ICE checked for 10.0 s with local candidates 2 host udp and 1 remote candidate (host udp); 2 pairs sent 40 connectivity checks, none was answered and none came from the other end: it was unreachable"
+        );
+    }
+
+    #[test]
+    fn answered_checks_are_not_unreachable() {
+        let a = IceAttempt {
+            responses_received: Some(3.0),
+            ..attempt()
+        };
+        assert!(
+            never_connected(&a)
+                .ends_with("2 pairs sent 40 checks and got 3 responses, yet no pair succeeded")
+        );
+    }
+
+    #[test]
+    fn no_remote_candidate_points_at_signalling() {
+        let a = IceAttempt {
+            remote_added: 0,
+            remote: Vec::new(),
+            pairs: 0,
+            requests_sent: None,
+            turn_configured: false,
+            ..attempt()
+        };
+        // Without a remote candidate a missing TURN server is beside the point.
+        assert_eq!(
+            never_connected(&a),
+            "ICE checked for 10.0 s with local candidates 2 host udp and no remote candidate: the remote end never sent a candidate (look at signalling)"
+        );
+    }
+
+    #[test]
+    fn hairpinning_only_for_public_addresses() {
+        let host = IceAttempt {
+            peer: Some("PC_2".into()),
+            ..attempt()
+        };
+        let text = never_connected(&host);
+        assert!(
+            text.ends_with("the other end is PC_2 of this same page"),
+            "{text}"
+        );
+        let srflx = IceAttempt {
+            remote: vec![("srflx udp".into(), 1)],
+            ..host
+        };
+        assert!(never_connected(&srflx).contains("(hairpinning)"));
+    }
 }

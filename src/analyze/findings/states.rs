@@ -2,10 +2,11 @@
 //! was doing then), dropped and recovered, or never connected; and connections of one client
 //! that failed together.
 
+use super::connectivity::turn_configured;
+use super::ice_attempt::attempt;
 use super::{Category, Ctx, Detail, Finding, Severity};
 use crate::analyze::states::{StateChange, StateMachine, state_history};
-use crate::analyze::timeline::event_candidates;
-use crate::model::{EventKind, PeerConnection};
+use crate::model::EventKind;
 
 /// Connections whose failures lie this close together failed of one cause.
 const TOGETHER_MS: f64 = 1000.0;
@@ -100,21 +101,10 @@ fn failure(
         ice_state: ice_then.map(|s| s.state.clone()),
         ice_changed_ms: ice_then.filter(|s| !is_up(s)).map(|s| s.time.0),
         media_until_ms: up.and_then(|_| media_until(c, t)),
-        checking_ms: up
-            .is_none()
-            .then(|| checking.map(|s| t - s.time.0))
-            .flatten(),
-        local_candidates: if up.is_none() {
-            candidate_kinds(c.pc)
-        } else {
-            Vec::new()
-        },
-        remote_candidates: c
-            .pc
-            .events
-            .iter()
-            .filter(|e| e.name == "addIceCandidate" && !e.value.is_null())
-            .count(),
+        attempt: up.is_none().then(|| {
+            let turn = c.pc.configuration.as_ref().is_some_and(turn_configured);
+            attempt(c.dump, c.pc, t, checking.map(|s| t - s.time.0), turn)
+        }),
     };
     let mut f = c
         .finding(rule, Severity::Error, Category::Connectivity, detail)
@@ -150,19 +140,6 @@ fn media_until(c: &Ctx<'_>, t: f64) -> Option<f64> {
         .fold(None, |acc: Option<f64>, x| {
             Some(acc.map_or(x, |a| a.max(x)))
         })
-}
-
-/// The local candidates gathered, by type and protocol: `host udp` → 5.
-fn candidate_kinds(pc: &PeerConnection) -> Vec<(String, usize)> {
-    let mut kinds: Vec<(String, usize)> = Vec::new();
-    for c in event_candidates(&pc.events, "icecandidate") {
-        let key = format!("{} {}", c.kind, c.protocol);
-        match kinds.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, n)) => *n += 1,
-            None => kinds.push((key, 1)),
-        }
-    }
-    kinds
 }
 
 /// `connections-failed-together`: two or more connections of the dump that failed within
