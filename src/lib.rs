@@ -13,4 +13,5 @@ pub mod export;
 pub mod load;
 pub mod model;
 pub mod source;
+#[cfg(feature = "gui")]
 pub mod ui;

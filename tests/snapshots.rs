@@ -1,6 +1,7 @@
 //! Snapshot tests of the main views, rendered by wgpu on Mesa's software Vulkan (lavapipe),
 //! compared with the PNGs in `tests/snapshots/`. Record new ones with
 //! `UPDATE_SNAPSHOTS=1 cargo test --test snapshots` and look at them before committing.
+#![cfg(feature = "gui")]
 
 mod common;
 

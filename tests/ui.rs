@@ -1,6 +1,7 @@
 //! The viewer, driven headless with egui_kittest through the real app state: loading from
 //! the command-line path and from a simulated file drop, the sidebar, each view, the timeline
 //! filter, found by AccessKit role and label.
+#![cfg(feature = "gui")]
 
 mod common;
 

@@ -1,6 +1,7 @@
 //! Without a native file dialog (`RTCSCOPE_NO_DIALOG=1`, as on a desktop without a portal or
 //! zenity), opening and saving ask for a path in the window; a plot saved from its context
 //! menu is at least 1600 x 800.
+#![cfg(feature = "gui")]
 
 mod common;
 

@@ -1,4 +1,5 @@
 //! Keyboard shortcuts, Help and About, and the timeline's Up/Down, through the real app.
+#![cfg(feature = "gui")]
 
 mod common;
 

@@ -2,6 +2,7 @@
 //! server and moto: open a URL, set the endpoint, list buckets, browse into a folder,
 //! filter, multi-select and open, and clear the cache. Its own test binary, because the AWS
 //! credentials must be in this process's environment.
+#![cfg(feature = "gui")]
 #![cfg(all(feature = "s3", feature = "https"))]
 
 mod common;

@@ -1,5 +1,6 @@
 //! The Summary tab and what clicking a finding does, the sidebar's verdict badges, and dump
 //! ids that survive closing: driven through the real app with egui_kittest.
+#![cfg(feature = "gui")]
 
 mod common;
 

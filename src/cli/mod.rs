@@ -154,13 +154,7 @@ pub fn main() -> ExitCode {
         }
     };
     let Some(command) = cli.command else {
-        return match crate::ui::run(cli.sources, cli.remote.options()) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("rtcscope: {e}");
-                ExitCode::from(EXIT_INPUT)
-            }
-        };
+        return viewer(cli.sources, &cli.remote);
     };
     match run(command, &cli.remote) {
         Ok(()) => ExitCode::SUCCESS,
@@ -468,4 +462,25 @@ pub fn human_summary(s: &Summary) -> String {
         }
     }
     o
+}
+
+/// Opens the viewer on `sources` (the command line without a command).
+#[cfg(feature = "gui")]
+fn viewer(sources: Vec<String>, remote: &remote::RemoteArgs) -> ExitCode {
+    match crate::ui::run(sources, remote.options()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("rtcscope: {e}");
+            ExitCode::from(EXIT_INPUT)
+        }
+    }
+}
+
+/// A build without the `gui` feature has no window to open.
+#[cfg(not(feature = "gui"))]
+fn viewer(_sources: Vec<String>, _remote: &remote::RemoteArgs) -> ExitCode {
+    eprintln!(
+        "rtcscope: this build has no viewer (built without the `gui` feature); give a command, see `rtcscope --help`"
+    );
+    ExitCode::from(EXIT_USAGE)
 }

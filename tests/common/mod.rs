@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod call;
+#[cfg(feature = "gui")]
 pub mod ui;
 
 use std::fs::File;
