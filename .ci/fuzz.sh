@@ -7,16 +7,20 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-60}
 command -v cargo-fuzz >/dev/null || cargo install --locked cargo-fuzz
-rustup toolchain list | grep -q '^nightly' || { echo "fuzz: the nightly toolchain is missing (rustup toolchain list)" >&2; exit 1; }
+# The nightly toolchain where the machine has one; otherwise the pinned stable one, which
+# builds libFuzzer's coverage instrumentation as long as no sanitizer is asked for (-s none).
+if [ -n "${FUZZ_TOOLCHAIN:-}" ]; then toolchain=$FUZZ_TOOLCHAIN
+elif rustup toolchain list | grep -q "^nightly"; then toolchain=+nightly
+else toolchain=+$(rustc --version | cut -d" " -f2); fi
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || mapfile -t targets < <(cargo +nightly fuzz list --fuzz-dir fuzz)
+[ ${#targets[@]} -gt 0 ] || mapfile -t targets < <(cargo "$toolchain" fuzz list --fuzz-dir fuzz)
 # One build for every target; without a sanitizer (safe Rust, and several times the
 # executions per second), with debug assertions, so that overflow is a crash.
-cargo +nightly fuzz build --fuzz-dir fuzz -O -a -s none
+cargo "$toolchain" fuzz build --fuzz-dir fuzz -O -a -s none
 for t in "${targets[@]}"; do
   mkdir -p "fuzz/corpus/$t"
   log=$(mktemp)
-  if cargo +nightly fuzz run --fuzz-dir fuzz -O -a -s none "$t" "fuzz/corpus/$t" -- \
+  if cargo "$toolchain" fuzz run --fuzz-dir fuzz -O -a -s none "$t" "fuzz/corpus/$t" -- \
       -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 -timeout=10 \
       -dict=fuzz/json.dict -print_final_stats=1 > "$log" 2>&1; then
     runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo '?')
@@ -24,7 +28,11 @@ for t in "${targets[@]}"; do
     echo "fuzz: $t: ok ($runs runs in ${seconds}s, $((${runs:-0} / seconds))/s, coverage $cov edges)"
   else
     tail -n 40 "$log"
-    echo "fuzz: $t: CRASH (reproducer in fuzz/artifacts/$t/)"
+    if ls "fuzz/artifacts/$t/"* >/dev/null 2>&1; then
+      echo "fuzz: $t: CRASH (reproducer in fuzz/artifacts/$t/)"
+    else
+      echo "fuzz: $t: the fuzzer did not run (see above)"
+    fi
     exit 1
   fi
 done
