@@ -57,7 +57,7 @@ pub fn open(
             )
         })
     };
-    let resuming = Resuming::new(body, len, url.to_string(), reopen);
+    let resuming = Resuming::new(body, len, url.to_string(), reopen).cancellable(progress.cloned());
     Ok(downloaded(
         resuming,
         options.cache.as_ref(),

@@ -1,6 +1,7 @@
 //! Where bytes come from: a path, standard input, an `s3://` object or an `https://` URL. The
 //! decoders only ever see a reader, so every source kind decodes the same way.
 
+mod backoff;
 pub mod cache;
 #[cfg(feature = "https")]
 pub mod http;

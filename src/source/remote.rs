@@ -5,8 +5,8 @@ use std::io::{self, Read};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::Cancelled;
 use super::cache::Cache;
+use super::{Cancelled, Progress, backoff};
 
 /// How to reach remote sources. Holds no secret: credentials come from the AWS chain
 /// (environment, profiles, SSO, `credential_process`, instance and container roles) when a
@@ -235,10 +235,13 @@ pub type Reopen = Box<dyn FnMut(u64) -> Result<Box<dyn Read + Send>, RemoteError
 /// A download body that survives dropped connections: when a read fails (or the stream
 /// ends before the announced size), it asks `reopen` for the rest from where it stopped
 /// (a `Range` request pinned to the same ETag), a few times before giving up with
-/// [`RemoteError::Dropped`] inside the `io::Error`.
+/// [`RemoteError::Dropped`] inside the `io::Error`. Retries wait with exponential backoff
+/// and jitter; Cancel is honoured while waiting and while reconnecting.
 pub struct Resuming {
     inner: Box<dyn Read + Send>,
-    reopen: Reopen,
+    /// `None` only after a cancelled reconnect took it along.
+    reopen: Option<Reopen>,
+    progress: Option<Progress>,
     target: String,
     offset: u64,
     total: Option<u64>,
@@ -258,7 +261,8 @@ impl Resuming {
     ) -> Resuming {
         Resuming {
             inner,
-            reopen,
+            reopen: Some(reopen),
+            progress: None,
             target,
             offset: 0,
             total,
@@ -266,10 +270,33 @@ impl Resuming {
         }
     }
 
+    /// Makes waits and reconnects give up when `progress` is cancelled.
+    pub fn cancellable(mut self, progress: Option<Progress>) -> Resuming {
+        self.progress = progress;
+        self
+    }
+
     fn resume(&mut self, mut why: String) -> io::Result<()> {
         while self.retries_left > 0 {
+            let attempt = MAX_RESUMES - self.retries_left;
             self.retries_left -= 1;
-            match (self.reopen)(self.offset) {
+            let progress = self.progress.as_ref();
+            backoff::wait(backoff::delay(attempt, backoff::random()), progress)
+                .map_err(io::Error::other)?;
+            let Some(mut reopen) = self.reopen.take() else {
+                return Err(io::Error::other(Cancelled));
+            };
+            let offset = self.offset;
+            let (reopen, result) = backoff::cancellable(
+                move || {
+                    let r = reopen(offset);
+                    (reopen, r)
+                },
+                progress,
+            )
+            .map_err(io::Error::other)?;
+            self.reopen = Some(reopen);
+            match result {
                 Ok(body) => {
                     self.inner = body;
                     return Ok(());
@@ -381,6 +408,41 @@ mod tests {
         r.read_to_end(&mut out).unwrap();
         assert_eq!(out, d);
         assert_eq!(*offsets.lock().unwrap(), vec![300, 400]);
+    }
+
+    #[test]
+    fn cancel_is_honoured_during_a_reconnect() {
+        // The connection drops after 300 bytes and the reconnect hangs (a dead network:
+        // connect would block until its timeout). Cancel returns within a second.
+        let reopen: Reopen = Box::new(|_| {
+            std::thread::sleep(Duration::from_secs(30));
+            Err(RemoteError::Other {
+                target: "t".into(),
+                detail: "late".into(),
+            })
+        });
+        let first = Box::new(Cut {
+            data: data(),
+            pos: 0,
+            cut: 300,
+        });
+        let p = Progress::default();
+        let mut r =
+            Resuming::new(first, Some(1000), "t".into(), reopen).cancellable(Some(p.clone()));
+        let q = p.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(600));
+            q.cancel();
+        });
+        let start = std::time::Instant::now();
+        let e = r.read_to_end(&mut Vec::new()).unwrap_err();
+        assert!(e.get_ref().unwrap().is::<Cancelled>(), "{e}");
+        // 600 ms to the Cancel, plus at most a slice or two.
+        assert!(
+            start.elapsed() < Duration::from_millis(1500),
+            "{:?}",
+            start.elapsed()
+        );
     }
 
     #[test]

@@ -216,7 +216,7 @@ impl S3Client {
             let progress = progress.cloned();
             Box::new(move |offset: u64| this.reopen(&uri, etag.as_deref(), offset, &progress))
         };
-        let resuming = Resuming::new(body, len, target, reopen);
+        let resuming = Resuming::new(body, len, target, reopen).cancellable(progress.cloned());
         Ok(downloaded(
             resuming,
             self.cache.as_ref(),
