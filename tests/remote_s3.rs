@@ -487,4 +487,31 @@ fn missing_and_expired_credentials_say_what_to_do() {
             .contains("SSO session (profile corp) has expired: run `aws sso login --profile corp`"),
         "{stderr}"
     );
+
+    // A credential_process that fails is named with its reason, not as "no credentials".
+    env.aws_file(
+        "config",
+        "[profile broken]\ncredential_process = /bin/false\nregion = us-east-1\n",
+    );
+    let out = env.run(&[
+        "inspect",
+        "s3://b/k.gz",
+        "--profile",
+        "broken",
+        "--endpoint-url=http://127.0.0.1:9",
+    ]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr.contains("the AWS credentials (profile broken) could not be loaded"),
+        "{stderr}"
+    );
+
+    // AWS itself with no region anywhere: said before any request is made.
+    let mut no_region = Env::new("AKIAEXAMPLE", "secret");
+    no_region.vars.retain(|(k, _)| k != "AWS_REGION");
+    let out = no_region.run(&["inspect", "s3://b/k.gz"]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr.contains("no AWS region is set"), "{stderr}");
 }

@@ -8,6 +8,7 @@ use ureq::Agent;
 use ureq::http::{Response, StatusCode};
 use ureq::tls::{PemItem, RootCerts, TlsConfig};
 
+use super::causes;
 use super::remote::{RemoteError, RemoteOptions, Resuming};
 use super::uri::{WebUrl, scrub};
 use super::{Opened, Progress, downloaded, from_cache, offline_fallback, pump};
@@ -176,12 +177,12 @@ fn classify(err: ureq::Error, url: &WebUrl, options: &RemoteOptions) -> RemoteEr
     let target = url.to_string();
     let endpoint = endpoint_of(&url.without_secrets());
     let detail = scrub(&err.to_string(), url.as_request_str());
-    // rustls reports a bad certificate through an io::Error; say TLS, not "unreachable".
-    let lower = detail.to_ascii_lowercase();
-    if lower.contains("certificate") || lower.contains("handshake") {
-        return RemoteError::Tls { target, detail };
-    }
     match err {
+        // rustls reports a refused certificate or a failed handshake through an io::Error;
+        // say TLS, not "unreachable".
+        ureq::Error::Io(e) if causes::find::<rustls::Error>(&e).is_some() => {
+            RemoteError::Tls { target, detail }
+        }
         ureq::Error::Timeout(_) => RemoteError::Timeout {
             target,
             after: options.read_timeout.max(options.connect_timeout),

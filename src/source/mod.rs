@@ -3,6 +3,8 @@
 
 mod backoff;
 pub mod cache;
+#[cfg(any(feature = "s3", feature = "https"))]
+mod causes;
 #[cfg(feature = "https")]
 pub mod http;
 pub mod listing;

@@ -7,20 +7,53 @@ use std::path::PathBuf;
 
 /// Profile names found in the user's AWS files, sorted, `default` first when present.
 pub fn list() -> Vec<String> {
-    let home = directories::BaseDirs::new().map(|b| b.home_dir().join(".aws"));
-    let file = |var: &str, name: &str| -> Option<PathBuf> {
-        match std::env::var_os(var) {
-            Some(p) if !p.is_empty() => Some(PathBuf::from(p)),
-            _ => home.as_ref().map(|h| h.join(name)),
-        }
+    names(
+        &read("AWS_CONFIG_FILE", "config"),
+        &read("AWS_SHARED_CREDENTIALS_FILE", "credentials"),
+    )
+}
+
+/// Whether `profile` (else `AWS_PROFILE`, else `default`) signs in through IAM Identity
+/// Center (SSO), so that a credential failure means its session must be renewed.
+pub fn uses_sso(profile: Option<&str>) -> bool {
+    let env = std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty());
+    let name = profile.map(str::to_owned).or(env);
+    section_uses_sso(
+        &read("AWS_CONFIG_FILE", "config"),
+        name.as_deref().unwrap_or("default"),
+    )
+}
+
+/// One of the user's AWS files: the variable's path, else `~/.aws/<name>`; empty when absent.
+fn read(var: &str, name: &str) -> String {
+    let path = match std::env::var_os(var) {
+        Some(p) if !p.is_empty() => Some(PathBuf::from(p)),
+        _ => directories::BaseDirs::new().map(|b| b.home_dir().join(".aws").join(name)),
     };
-    let config = file("AWS_CONFIG_FILE", "config")
-        .and_then(|p| std::fs::read_to_string(p).ok())
-        .unwrap_or_default();
-    let credentials = file("AWS_SHARED_CREDENTIALS_FILE", "credentials")
-        .and_then(|p| std::fs::read_to_string(p).ok())
-        .unwrap_or_default();
-    names(&config, &credentials)
+    path.and_then(|p| std::fs::read_to_string(p).ok())
+        .unwrap_or_default()
+}
+
+/// Whether the config file's section for `profile` names an SSO session or start URL.
+pub fn section_uses_sso(config: &str, profile: &str) -> bool {
+    let mut inside = false;
+    for line in config.lines() {
+        let l = line.trim();
+        if let Some(section) = l.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
+            let section = section.trim();
+            let named = section
+                .strip_prefix("profile")
+                .filter(|rest| rest.starts_with([' ', '\t']))
+                .map(str::trim);
+            inside = named == Some(profile) || (profile == "default" && section == "default");
+        } else if inside {
+            let key = l.split('=').next().unwrap_or_default().trim();
+            if key == "sso_session" || key == "sso_start_url" {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// Profile names in the text of a config file and a credentials file.
@@ -63,5 +96,21 @@ mod tests {
             ["default", "ci", "minio", "prod"]
         );
         assert!(names("", "").is_empty());
+    }
+
+    #[test]
+    fn sso_profiles_are_recognised_by_their_section() {
+        let config = "[default]\nregion = eu-west-1\n[profile prod]\nsso_session = corp\n\
+                      [profile old]\nsso_start_url = https://x.awsapps.com/start\n\
+                      [profile keys]\nregion = us-east-1\n[sso-session corp]\nsso_region = us-east-1\n";
+        assert!(section_uses_sso(config, "prod"));
+        assert!(section_uses_sso(config, "old"));
+        assert!(!section_uses_sso(config, "keys"));
+        assert!(!section_uses_sso(config, "default"));
+        assert!(
+            !section_uses_sso(config, "corp"),
+            "an sso-session section is not a profile"
+        );
+        assert!(section_uses_sso("[default]\nsso_session=corp\n", "default"));
     }
 }

@@ -86,6 +86,18 @@ pub enum RemoteError {
         /// The profile.
         profile: Option<String>,
     },
+    /// A credential provider of the chain failed (a `credential_process` that exits with
+    /// an error, an unreadable web identity token, a bad profile).
+    #[error(
+        "the AWS credentials{} could not be loaded: {detail}: check the profile's settings",
+        profile_note(.profile)
+    )]
+    CredentialsFailed {
+        /// The profile.
+        profile: Option<String>,
+        /// The provider's reason.
+        detail: String,
+    },
     /// The server did not accept the credentials (unknown key, wrong secret, expired token).
     #[error(
         "the credentials{} were refused ({code}): check the access key and secret, or refresh the session token",

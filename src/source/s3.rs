@@ -14,15 +14,18 @@ use std::time::Duration;
 use aws_config::BehaviorVersion;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
+use aws_credential_types::provider::error::CredentialsError;
 use aws_sdk_s3::Client;
-use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_s3::error::{ConnectorError, ProvideErrorMetadata, SdkError};
 use aws_sdk_s3::primitives::ByteStream;
 use aws_smithy_http_client::tls;
 use bytes::Bytes;
 use tokio::runtime::Runtime;
 
 use super::cache::Cache;
+use super::causes;
 use super::listing::{BucketInfo, Listing, MAX_LISTED, ObjectInfo};
+use super::profiles;
 use super::remote::{RemoteError, RemoteOptions, Resuming};
 use super::uri::S3Uri;
 use super::{Opened, Progress, downloaded, from_cache, offline_fallback, pump};
@@ -33,6 +36,9 @@ pub struct S3Client {
     rt: Arc<Runtime>,
     client: Client,
     profile: Option<String>,
+    /// The profile signs in through SSO, so a failing credential provider means an
+    /// expired session.
+    sso: bool,
     /// Shown in errors, and part of the cache key so that the same bucket name at two
     /// endpoints never shares entries.
     endpoint: String,
@@ -94,7 +100,11 @@ impl S3Client {
         if options.path_style || endpoint.is_some() {
             conf = conf.force_path_style(true);
         }
-        if sdk.region().is_none() && endpoint.is_some() {
+        if sdk.region().is_none() {
+            if endpoint.is_none() {
+                // AWS itself cannot be addressed without one; say so before any request.
+                return Err(RemoteError::NoRegion);
+            }
             // S3-compatible stores ignore the region, but the signer needs one.
             conf = conf.region(aws_config::Region::from_static("us-east-1"));
         }
@@ -102,6 +112,7 @@ impl S3Client {
             rt: Arc::new(rt),
             client: Client::from_conf(conf.build()),
             profile: options.profile.clone(),
+            sso: profiles::uses_sso(options.profile.as_deref()),
             endpoint: endpoint.unwrap_or_else(|| "aws".to_owned()),
             read_timeout: options.read_timeout,
             cache: options.cache.clone(),
@@ -274,8 +285,17 @@ impl S3Client {
     {
         let profile = self.profile.clone();
         let target = target.to_owned();
-        let lower = chain(&err).join(": ").to_ascii_lowercase();
-        let cause = innermost(&err);
+        let cause = causes::innermost(&err);
+        // Typed causes first: the credential chain's own error, then a TLS failure.
+        if let Some(c) = causes::find::<CredentialsError>(&err) {
+            return self.credentials_error(c, cause);
+        }
+        if causes::find::<rustls::Error>(&err).is_some() {
+            return RemoteError::Tls {
+                target,
+                detail: cause,
+            };
+        }
         match &err {
             SdkError::ServiceError(se) => {
                 let status = se.raw().status().as_u16();
@@ -321,34 +341,32 @@ impl S3Client {
                 target,
                 after: self.read_timeout,
             },
-            _ if has_word(&lower, "sso")
-                && (lower.contains("expired") || lower.contains("token")) =>
-            {
-                RemoteError::SsoExpired { profile }
-            }
-            _ if lower.contains("no credentials")
-                || lower.contains("credentialsnotloaded")
-                || lower.contains("failed to load credentials")
-                || lower.contains("credentials provider was not enabled") =>
-            {
-                RemoteError::NoCredentials { profile }
-            }
-            _ if lower.contains("region") && lower.contains("missing") => RemoteError::NoRegion,
-            _ if lower.contains("certificate") || lower.contains("tls") => RemoteError::Tls {
-                target,
-                detail: cause.clone(),
-            },
-            SdkError::DispatchFailure(df) if df.is_io() => RemoteError::Unreachable {
-                endpoint: self.endpoint.clone(),
-                detail: cause.clone(),
-            },
             SdkError::DispatchFailure(_) => RemoteError::Unreachable {
                 endpoint: self.endpoint.clone(),
-                detail: cause.clone(),
+                detail: cause,
             },
             _ => RemoteError::Other {
                 target,
-                detail: cause.clone(),
+                detail: cause,
+            },
+        }
+    }
+
+    /// What to do when the credential chain failed: configure credentials when it found
+    /// none, log in again when an SSO profile could not get its role's credentials.
+    fn credentials_error(&self, err: &CredentialsError, cause: String) -> RemoteError {
+        let profile = self.profile.clone();
+        match err {
+            CredentialsError::CredentialsNotLoaded(_) => RemoteError::NoCredentials { profile },
+            // The SSO portal itself may be unreachable; that is not an expired session.
+            _ if causes::find::<ConnectorError>(err).is_some() => RemoteError::Unreachable {
+                endpoint: "the AWS credential provider".to_owned(),
+                detail: cause,
+            },
+            _ if self.sso => RemoteError::SsoExpired { profile },
+            _ => RemoteError::CredentialsFailed {
+                profile,
+                detail: cause,
             },
         }
     }
@@ -361,33 +379,6 @@ fn status_of<E>(err: &SdkError<E, aws_sdk_s3::config::http::HttpResponse>) -> Op
         SdkError::ResponseError(re) => Some(re.raw().status().as_u16()),
         _ => None,
     }
-}
-
-/// Whether `word` occurs in `text` as a whole word ("sso" in "sso token", not in
-/// "associated").
-fn has_word(text: &str, word: &str) -> bool {
-    text.split(|c: char| !c.is_ascii_alphanumeric())
-        .any(|w| w == word)
-}
-
-/// Every message of an error's source chain, outermost first. (The SDK's own
-/// `DisplayErrorContext` appends a Debug dump, which is noise for a user.)
-fn chain(err: &(dyn std::error::Error + 'static)) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = Some(err);
-    while let Some(e) = cur {
-        let m = e.to_string();
-        if !m.trim().is_empty() && out.last() != Some(&m) {
-            out.push(m);
-        }
-        cur = e.source();
-    }
-    out
-}
-
-/// The innermost reason: the part a user can act on ("Connection refused (os error 111)").
-fn innermost(err: &(dyn std::error::Error + 'static)) -> String {
-    chain(err).pop().unwrap_or_default()
 }
 
 /// A response body as a blocking reader (run on [`pump`]'s thread, which handles Cancel).
@@ -417,7 +408,7 @@ impl Read for Body {
                 Ok(Some(Err(e))) => {
                     return Err(io::Error::new(
                         io::ErrorKind::ConnectionAborted,
-                        innermost(&e),
+                        causes::innermost(&e),
                     ));
                 }
             }
@@ -426,20 +417,5 @@ impl Read for Body {
         buf[..n].copy_from_slice(&self.chunk[..n]);
         let _ = self.chunk.split_to(n);
         Ok(n)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::has_word;
-
-    #[test]
-    fn sso_errors_are_told_by_the_word() {
-        assert!(has_word("failed to load sso token: file not found", "sso"));
-        assert!(has_word("the sso_session (corp) token has expired", "sso"));
-        assert!(!has_word(
-            "no credentials associated with this token",
-            "sso"
-        ));
     }
 }
