@@ -17,6 +17,11 @@ use rtcscope::model::{
 use rtcscope::ui::state::{DumpId, OpenDump};
 use rtcscope::ui::views::stats::{StatsState, show};
 
+/// The binary's allocator: a frame allocates and frees large meshes, and the system
+/// allocator would map and fault in fresh pages for each of them, which the app never does.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn dump(points: usize) -> OpenDump {
     let t0 = 1.7e12;
     let timestamps: Vec<Timestamp> = (0..points)

@@ -384,8 +384,10 @@ pub fn matches(text: &str, terms: &[String]) -> bool {
 
 /// Points of a series for drawing between `x_min` and `x_max` (in the caller's x units,
 /// `x = (t − origin)/scale`) on `columns` pixel columns: segments split where samples are
-/// more than `gap` ms apart (see [`gap_ms`]), and within each segment at most the first, minimum, maximum and last point of
-/// each column, which keeps the shape (spikes included) at a fraction of the points.
+/// more than `gap` ms apart (see [`gap_ms`]), and within each segment the minimum and the
+/// maximum of each column in time order, plus the segment's own first and last points. That
+/// keeps every column's vertical extent (spikes included) at two points per pixel, which is
+/// what the line covers on screen; a line joining columns moves by less than a pixel.
 pub fn decimate(
     timestamps: &[Timestamp],
     series: &Series,
@@ -433,7 +435,7 @@ pub fn decimate_points(
     decimate_visible(visible, 0.0, scale, (x_min, col_w), gap)
 }
 
-/// The shared core: split at gaps, keep first/min/max/last per pixel column.
+/// The shared core: split at gaps, keep min/max per pixel column and each segment's ends.
 fn decimate_visible(
     visible: impl Iterator<Item = (f64, f64)>,
     origin: f64,
@@ -451,7 +453,7 @@ fn decimate_visible(
         }
         if !prev_t.is_nan() && t - prev_t > gap {
             if let Some(b) = bucket.take() {
-                b.flush(&mut current);
+                b.flush(&mut current, true);
             }
             if !current.is_empty() {
                 segments.push(std::mem::take(&mut current));
@@ -468,9 +470,10 @@ fn decimate_visible(
             Some(b) if b.col == col => b.add(p),
             _ => {
                 if let Some(b) = bucket.take() {
-                    b.flush(&mut current);
+                    b.flush(&mut current, false);
                 }
                 bucket = Some(Column {
+                    starts_segment: current.is_empty(),
                     col,
                     first: p,
                     min: p,
@@ -481,7 +484,7 @@ fn decimate_visible(
         }
     }
     if let Some(b) = bucket {
-        b.flush(&mut current);
+        b.flush(&mut current, true);
     }
     if !current.is_empty() {
         segments.push(current);
@@ -491,6 +494,9 @@ fn decimate_visible(
 
 /// The points of one pixel column that decimation keeps.
 struct Column {
+    /// The first column of a segment keeps its first point, so the line starts where the
+    /// data does.
+    starts_segment: bool,
     col: i64,
     first: [f64; 2],
     min: [f64; 2],
@@ -509,11 +515,17 @@ impl Column {
         self.last = p;
     }
 
-    /// Appends the kept points in x order, without repeating one.
-    fn flush(self, out: &mut Vec<[f64; 2]>) {
-        let mut pts = [self.first, self.min, self.max, self.last];
-        pts.sort_by(|a, b| a[0].total_cmp(&b[0]));
-        for p in pts {
+    /// Appends the kept points in x order, without repeating one: min and max, and the
+    /// first or last point when the column starts or `ends_segment`.
+    fn flush(self, out: &mut Vec<[f64; 2]>, ends_segment: bool) {
+        let (lo, hi) = if self.min[0] <= self.max[0] {
+            (self.min, self.max)
+        } else {
+            (self.max, self.min)
+        };
+        let first = self.starts_segment.then_some(self.first);
+        let last = ends_segment.then_some(self.last);
+        for p in [first, Some(lo), Some(hi), last].into_iter().flatten() {
             if out.last() != Some(&p) {
                 out.push(p);
             }
@@ -629,7 +641,8 @@ mod tests {
         let b = decimate_points(&points, 1000.0, (1.0, 9.0), 40, 500.0);
         assert_eq!(a, b);
         assert_eq!(b.len(), 2, "the hole breaks the line");
-        assert!(b.iter().map(Vec::len).sum::<usize>() <= 4 * 42);
+        // Two points per column, plus each segment's two ends.
+        assert!(b.iter().map(Vec::len).sum::<usize>() <= 2 * 42 + 4);
     }
 
     #[test]
@@ -661,8 +674,32 @@ mod tests {
     }
 
     #[test]
+    fn inner_columns_keep_their_extremes_in_two_points() {
+        // Three columns of 100 samples; the middle one spikes both ways.
+        let t: Vec<f64> = (0..300).map(f64::from).collect();
+        let mut v: Vec<f64> = (0..300).map(|i| f64::from(i % 5)).collect();
+        v[120] = 50.0;
+        v[180] = -50.0;
+        let segs = decimate(&ts(&t), &series("x", &v), 0.0, 1.0, (0.0, 300.0), 3, 5000.0);
+        assert_eq!(segs.len(), 1);
+        let pts = &segs[0];
+        // The segment's ends, exact, and two points per column.
+        assert_eq!(pts.first(), Some(&[0.0, 0.0]));
+        assert_eq!(pts.last(), Some(&[299.0, 4.0]));
+        assert!(pts.len() <= 2 * 3 + 2, "{pts:?}");
+        let middle: Vec<[f64; 2]> = pts
+            .iter()
+            .filter(|p| (100.0..200.0).contains(&p[0]))
+            .copied()
+            .collect();
+        assert_eq!(middle, [[120.0, 50.0], [180.0, -50.0]]);
+        assert!(pts.windows(2).all(|w| w[0][0] < w[1][0]), "in time order");
+    }
+
+    #[test]
     fn decimation_keeps_extremes_and_breaks_gaps() {
-        // 1000 samples 1 ms apart in one column: first, min, max and last survive.
+        // 1000 samples 1 ms apart in one column: first, min, max and last survive (the
+        // column is the whole segment).
         let t: Vec<f64> = (0..1000).map(|i| i as f64).collect();
         let mut v: Vec<f64> = (0..1000).map(|i| (i % 7) as f64).collect();
         v[500] = 100.0;

@@ -74,7 +74,9 @@ impl Axes {
 pub fn format_x(x: f64, origin: f64, axis: TimeAxis) -> String {
     let t = origin + x * 1000.0;
     match axis {
-        TimeAxis::Relative => format!("{x:.0} s"),
+        // Whole seconds through the integer formatter: `{:.0}` on an f64 takes the exact
+        // (slow) float path, and a tall window formats hundreds of axis marks a frame.
+        TimeAxis::Relative => format!("{} s", x.round() as i64),
         TimeAxis::Utc => super::clock(Timestamp(t)).chars().take(8).collect(),
         TimeAxis::Local => {
             use chrono::TimeZone;
@@ -115,6 +117,14 @@ fn precise_x(x: f64, origin: f64, axis: TimeAxis) -> String {
 mod tests {
     use super::*;
     use egui_plot::PlotPoint;
+
+    #[test]
+    fn relative_marks_are_whole_seconds() {
+        assert_eq!(format_x(12.4, 0.0, TimeAxis::Relative), "12 s");
+        assert_eq!(format_x(99_999.6, 0.0, TimeAxis::Relative), "100000 s");
+        assert_eq!(format_x(-2.5, 0.0, TimeAxis::Relative), "-3 s");
+        assert_eq!(format_x(-0.2, 0.0, TimeAxis::Relative), "0 s");
+    }
 
     #[test]
     fn hover_reads_the_nearest_sample_not_the_cursor() {

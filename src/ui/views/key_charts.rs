@@ -2,12 +2,15 @@
 //! resolution and the bandwidth estimate, several lines each with a legend, the
 //! quality-limitation bands behind the video charts, a focused finding's range, and its
 //! evidence lines drawn bold. The charts come from the cached analysis; a frame only
-//! decimates what is in view.
+//! decimates what is in view, once per view range and size.
+
+use std::cell::OnceCell;
 
 use egui::{Align2, Color32};
-use egui_plot::{Legend, Line, Plot, PlotPoint, Span, Text};
+use egui_plot::{Legend, Line, Plot, PlotPoint, PlotPoints, Span, Text};
 
 use super::axes::{Axes, hover_text};
+use super::memo;
 use crate::analyze::charts::Chart;
 use crate::analyze::plots::decimate_points;
 
@@ -51,6 +54,8 @@ pub fn show(ui: &mut egui::Ui, chart: &Chart, k: &KeyContext<'_>) -> Option<(f64
     }
     let unit = chart.unit;
     let mut shown = None;
+    // Outlive the plot, so that its lines borrow the memoised points.
+    let held: Vec<OnceCell<memo::Segments>> = chart.lines.iter().map(|_| OnceCell::new()).collect();
     let plot = axes.plot(Plot::new(("key", chart.name)), KEY_H - 40.0);
     let plot = plot
         .legend(Legend::default().position(egui_plot::Corner::LeftTop))
@@ -89,9 +94,17 @@ pub fn show(ui: &mut egui::Ui, chart: &Chart, k: &KeyContext<'_>) -> Option<(f64
             if any_highlight && !bold {
                 color = color.gamma_multiply(0.35);
             }
-            for segment in decimate_points(&line.points, 1000.0, range, columns, line.gap_ms) {
+            let view = [range.0, range.1, line.gap_ms, 0.0];
+            let key = memo::Key::new(&line.points, (&chart.name, &line.label), view, columns);
+            let segments = held[i].get_or_init(|| {
+                memo::get(plot_ui.ctx(), key, || {
+                    let raw = decimate_points(&line.points, 1000.0, range, columns, line.gap_ms);
+                    memo::segments(raw, 1.0)
+                })
+            });
+            for segment in segments.iter() {
                 plot_ui.line(
-                    Line::new(line.label.clone(), segment)
+                    Line::new(line.label.clone(), PlotPoints::Borrowed(segment))
                         .color(color)
                         .width(if bold { 3.0 } else { 1.5 }),
                 );

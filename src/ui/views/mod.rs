@@ -5,6 +5,7 @@ pub mod compare;
 pub mod ice;
 pub mod key_charts;
 pub mod media;
+pub mod memo;
 pub mod open_remote;
 pub mod overview;
 pub mod path_prompt;

@@ -2,10 +2,13 @@
 //! view, with its report's bands (each property in its own label lane), the event markers,
 //! a focused finding's range, and hover text that reads the nearest sample.
 
+use std::cell::OnceCell;
+
 use egui::{Align2, Color32};
-use egui_plot::{Line, Plot, PlotPoint, Span, Text, VLine};
+use egui_plot::{Line, Plot, PlotPoint, PlotPoints, Span, Text, VLine};
 
 use super::axes::{Axes, hover_text};
+use super::memo;
 use super::stats::{Marker, PlotEntry};
 use crate::analyze::plots::{self, BAND_PROPERTIES};
 use crate::model::Timestamp;
@@ -63,9 +66,14 @@ pub fn show(
         }
     });
     let mut shown = None;
+    // Outlives the plot, so that its lines borrow the memoised points.
+    let held: OnceCell<memo::Segments> = OnceCell::new();
     let axes = *c.axes;
+    let names = (report.id.as_str(), series.name.as_str(), series.start);
     // Like webrtc-internals: a series that is never negative is drawn from zero.
-    let from_zero = series.values.iter().all(|v| v.is_nan() || *v >= 0.0);
+    let from_zero = memo::get(ui.ctx(), memo::Key::of(&series.values, names), || {
+        series.values.iter().all(|v| v.is_nan() || *v >= 0.0)
+    });
     let plot = axes.plot(
         Plot::new(("stat", report.id.as_str(), series.name.as_str())),
         PLOT_H - 24.0,
@@ -130,22 +138,26 @@ pub fn show(
             } else {
                 Color32::from_rgb(90, 170, 250)
             };
-            for mut segment in plots::decimate(
-                &report.timestamps,
-                series,
-                origin,
-                1000.0,
-                range,
-                columns,
-                c.gap,
-            ) {
-                if scale != 1.0 {
-                    for p in &mut segment {
-                        p[1] *= scale;
-                    }
-                }
+            // Decimated once per view: a steady or hovered plot draws from the memo.
+            let view = [range.0, range.1, origin, c.gap];
+            let key = memo::Key::new(&series.values, names, view, columns);
+            let segments = held.get_or_init(|| {
+                memo::get(plot_ui.ctx(), key, || {
+                    let raw = plots::decimate(
+                        &report.timestamps,
+                        series,
+                        origin,
+                        1000.0,
+                        range,
+                        columns,
+                        c.gap,
+                    );
+                    memo::segments(raw, scale)
+                })
+            });
+            for segment in segments.iter() {
                 plot_ui.line(
-                    Line::new(series.name.clone(), segment)
+                    Line::new(series.name.clone(), PlotPoints::Borrowed(segment))
                         .color(color)
                         .width(if c.bold { 2.5 } else { 1.5 }),
                 );
