@@ -65,8 +65,10 @@ fn check_fails_a_failed_call_with_status_3() {
     // What an engineer needs: when, how long it had been up, and what ICE was doing.
     assert_eq!(
         f["message"],
-        "the connection failed at +15.6 s, 14.2 s after connecting (media last seen arriving at +10.0 s); ICE never reported leaving connected, so look at DTLS and the remote peer (a restarted server, a closed session) before the network path"
+        "the connection failed at +15.6 s, 14.2 s after connecting; yet media kept arriving until +60.9 s and ICE never reported leaving connected, so the media path held: suspect the DTLS transport or a state event recorded late, not the network"
     );
+    // The last poll at which PC_0's received bytes still grew, 45 s after the failure.
+    assert_eq!(f["detail"]["media_after_ms"], 1647265272655.0);
     // Said once: no second finding for the same failure.
     let pc0: Vec<&str> = v["findings"]
         .as_array()

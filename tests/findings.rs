@@ -17,8 +17,9 @@ fn a_healthy_call_has_no_findings() {
 
 #[test]
 fn connectivity_rules() {
+    // The stats end with the failure: the media stopped with it.
     let f = fires(
-        Call::healthy(20).event(15_000.0, "onconnectionstatechange", json!("failed")),
+        Call::healthy(15).event(15_000.0, "onconnectionstatechange", json!("failed")),
         "connection-failed",
     );
     assert_eq!(f.severity, Severity::Error);
@@ -26,6 +27,15 @@ fn connectivity_rules() {
     assert_eq!(
         f.message(T0 - 500.0),
         "the connection failed at +15.0 s, 14.8 s after connecting (media last seen arriving at +14.5 s); ICE never reported leaving connected, so look at DTLS and the remote peer (a restarted server, a closed session) before the network path"
+    );
+    // Media that kept arriving after a reported failure contradicts it, and is said first.
+    let f = fires(
+        Call::healthy(20).event(15_000.0, "onconnectionstatechange", json!("failed")),
+        "connection-failed",
+    );
+    assert_eq!(
+        f.message(T0 - 500.0),
+        "the connection failed at +15.0 s, 14.8 s after connecting; yet media kept arriving until +19.5 s and ICE never reported leaving connected, so the media path held: suspect the DTLS transport or a state event recorded late, not the network"
     );
     // ICE went first: the network path.
     let found = Call::healthy(20)

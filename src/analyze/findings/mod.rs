@@ -20,6 +20,7 @@ use serde::Serialize;
 
 pub use ice_attempt::IceAttempt;
 pub use metrics::{Measure, Stream, streams};
+pub use render::rel as relative;
 pub use thresholds::{Preset, RulesError, Thresholds};
 pub use verdict::{ConnectionVerdict, Counts, TrackVerdict, Verdicts, verdicts};
 
@@ -114,8 +115,12 @@ pub enum Detail {
         ice_state: Option<String>,
         /// When ICE left `connected` before the failure, epoch ms.
         ice_changed_ms: Option<f64>,
-        /// The last poll at which received media had grown, epoch ms.
+        /// The last poll at or before the failure at which received media had grown, epoch
+        /// ms.
         media_until_ms: Option<f64>,
+        /// The last poll after the failure at which received media had still grown, epoch
+        /// ms: the media path outlived the failure the state reported.
+        media_after_ms: Option<f64>,
         /// When it never connected: what ICE tried.
         attempt: Option<IceAttempt>,
     },

@@ -3,7 +3,7 @@
 use super::{Detail, Finding, IceAttempt, Metric};
 
 /// Seconds since `origin`, as `+41 s` (one decimal under a minute's precision needs).
-fn rel(t: f64, origin: f64) -> String {
+pub fn rel(t: f64, origin: f64) -> String {
     let s = (t - origin) / 1000.0;
     // What rounds to zero is +0.0, not -0.0.
     let sign = if s <= -0.05 { '-' } else { '+' };
@@ -72,6 +72,7 @@ fn failure(f: &Finding, origin: f64) -> String {
         ice_state,
         ice_changed_ms,
         media_until_ms,
+        media_after_ms,
         attempt,
     } = &f.detail
     else {
@@ -88,6 +89,19 @@ fn failure(f: &Finding, origin: f64) -> String {
     };
     match connected_for_ms {
         Some(up) => {
+            let ice_up = matches!(ice_state.as_deref(), Some("connected" | "completed"));
+            if let Some(after) = media_after_ms
+                && ice_up
+                && f.rule != "ice-failed"
+            {
+                // ICE stayed up and the stats contradict the state: say so before any
+                // advice about the path.
+                return format!(
+                    "{what} failed{at}, {:.1} s after connecting; yet media kept arriving until {} and ICE never reported leaving connected, so the media path held: suspect the DTLS transport or a state event recorded late, not the network",
+                    up / 1000.0,
+                    rel(*after, origin)
+                );
+            }
             let media = media_until_ms
                 .map(|t| format!(" (media last seen arriving at {})", rel(t, origin)))
                 .unwrap_or_default();

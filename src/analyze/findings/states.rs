@@ -100,7 +100,8 @@ fn failure(
         connected_for_ms: up.map(|u| t - u.time.0),
         ice_state: ice_then.map(|s| s.state.clone()),
         ice_changed_ms: ice_then.filter(|s| !is_up(s)).map(|s| s.time.0),
-        media_until_ms: up.and_then(|_| media_until(c, t)),
+        media_until_ms: up.and_then(|_| last_growth(c, |at| at <= t + 1.0)),
+        media_after_ms: up.and_then(|_| last_growth(c, |at| at > t + 1.0)),
         attempt: up.is_none().then(|| {
             let turn = c.pc.configuration.as_ref().is_some_and(turn_configured);
             attempt(c.dump, c.pc, t, checking.map(|s| t - s.time.0), turn)
@@ -124,8 +125,8 @@ fn failure(
     f
 }
 
-/// The last poll, at or before `t`, at which any received stream's bytes had grown.
-fn media_until(c: &Ctx<'_>, t: f64) -> Option<f64> {
+/// The last poll whose time passes `window` at which any received stream's bytes had grown.
+fn last_growth(c: &Ctx<'_>, window: impl Fn(f64) -> bool) -> Option<f64> {
     c.streams
         .iter()
         .filter(|s| s.inbound)
@@ -134,7 +135,7 @@ fn media_until(c: &Ctx<'_>, t: f64) -> Option<f64> {
             let bytes = r.dense("bytesReceived")?;
             (1..bytes.len())
                 .rev()
-                .find(|&k| r.timestamps[k].0 <= t + 1.0 && bytes[k] > bytes[k - 1])
+                .find(|&k| window(r.timestamps[k].0) && bytes[k] > bytes[k - 1])
                 .map(|k| r.timestamps[k].0)
         })
         .fold(None, |acc: Option<f64>, x| {
