@@ -27,7 +27,7 @@ pub fn find<'a, T: Error + 'static>(err: &'a (dyn Error + 'static)) -> Option<&'
 
 /// Every message of an error's source chain, outermost first, repeats dropped. (The AWS
 /// SDK's own `DisplayErrorContext` appends a Debug dump, which is noise for a user.)
-pub fn messages(err: &(dyn Error + 'static)) -> Vec<String> {
+fn messages(err: &(dyn Error + 'static)) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut cur = Some(err);
     while let Some(e) = cur {

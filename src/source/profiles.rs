@@ -1,7 +1,8 @@
 //! The AWS profiles a user has, for the viewer's profile picker: section names of
 //! `~/.aws/config` (`[profile NAME]`, `[default]`) and `~/.aws/credentials` (`[NAME]`),
-//! honouring `AWS_CONFIG_FILE` and `AWS_SHARED_CREDENTIALS_FILE`. Only names are read;
-//! keys and secrets in those files are never looked at.
+//! honouring `AWS_CONFIG_FILE` and `AWS_SHARED_CREDENTIALS_FILE`, and whether a profile signs
+//! in through SSO. Only section names and the SSO keys' names are read; values, keys and
+//! secrets in those files are never looked at.
 
 use std::path::PathBuf;
 
@@ -38,16 +39,10 @@ fn read(var: &str, name: &str) -> String {
 pub fn section_uses_sso(config: &str, profile: &str) -> bool {
     let mut inside = false;
     for line in config.lines() {
-        let l = line.trim();
-        if let Some(section) = l.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
-            let section = section.trim();
-            let named = section
-                .strip_prefix("profile")
-                .filter(|rest| rest.starts_with([' ', '\t']))
-                .map(str::trim);
-            inside = named == Some(profile) || (profile == "default" && section == "default");
+        if let Some(section) = header(line) {
+            inside = config_profile(section) == Some(profile);
         } else if inside {
-            let key = l.split('=').next().unwrap_or_default().trim();
+            let key = line.split('=').next().unwrap_or_default().trim();
             if key == "sso_session" || key == "sso_start_url" {
                 return true;
             }
@@ -56,18 +51,21 @@ pub fn section_uses_sso(config: &str, profile: &str) -> bool {
     false
 }
 
+/// The profile a config file's section is about: `[default]` or `[profile NAME]`.
+fn config_profile(section: &str) -> Option<&str> {
+    if section == "default" {
+        return Some(section);
+    }
+    section
+        .strip_prefix("profile")
+        .filter(|rest| rest.starts_with([' ', '\t']))
+        .map(str::trim)
+}
+
 /// Profile names in the text of a config file and a credentials file.
 pub fn names(config: &str, credentials: &str) -> Vec<String> {
     let mut out: Vec<String> = sections(config)
-        .filter_map(|s| {
-            if s == "default" {
-                Some(s.to_owned())
-            } else {
-                s.strip_prefix("profile")
-                    .filter(|rest| rest.starts_with([' ', '\t']))
-                    .map(|rest| rest.trim().to_owned())
-            }
-        })
+        .filter_map(|s| config_profile(s).map(str::to_owned))
         .chain(sections(credentials).map(str::to_owned))
         .filter(|n| !n.is_empty())
         .collect();
@@ -77,10 +75,13 @@ pub fn names(config: &str, credentials: &str) -> Vec<String> {
 }
 
 fn sections(text: &str) -> impl Iterator<Item = &str> {
-    text.lines().filter_map(|line| {
-        let l = line.trim();
-        l.strip_prefix('[')?.strip_suffix(']').map(str::trim)
-    })
+    text.lines().filter_map(header)
+}
+
+/// The name inside a `[section]` line.
+fn header(line: &str) -> Option<&str> {
+    let l = line.trim();
+    l.strip_prefix('[')?.strip_suffix(']').map(str::trim)
 }
 
 #[cfg(test)]

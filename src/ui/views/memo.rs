@@ -108,8 +108,9 @@ where
     v
 }
 
-/// The number of values of type `V` kept now (for tests).
-pub fn len<V: Clone + Send + Sync + 'static>(ctx: &egui::Context) -> usize {
+/// The number of values of type `V` kept now.
+#[cfg(test)]
+fn len<V: Clone + Send + Sync + 'static>(ctx: &egui::Context) -> usize {
     let id = egui::Id::unique(std::any::type_name::<V>());
     ctx.data_mut(|d| d.get_temp::<Arc<std::sync::Mutex<Memo<V>>>>(id))
         .map_or(0, |m| {
