@@ -115,14 +115,51 @@ fn check_fails_a_failed_call_with_status_3() {
     ] {
         assert!(message.contains(part), "{message}");
     }
-    // In the text form a failed connection's tracks are not called "good".
+    // PC_0's six received streams: four never carried a byte.
+    let pc0 = &v["connections"][0];
+    assert_eq!(pc0["pc"], "PC_0");
+    let silent: Vec<&str> = pc0["tracks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["media"] == false)
+        .map(|t| t["track"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        silent,
+        [
+            "inbound audio ssrc 118528563",
+            "inbound audio ssrc 2681193467",
+            "inbound audio ssrc 3980854217",
+            "inbound video ssrc 1114309786"
+        ]
+    );
+    // In the text form a failed connection's tracks are not called "good", and those that
+    // never carried media are not counted as measured.
     let text = rtcscope(&["check", &failed]);
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(
-        text.contains("tracks: 7, none with quality problems before the failure"),
+        text.contains("tracks (7): 3 with media, none with quality problems before the failure; 4 never carried media (3 inbound audio, 1 inbound video)"),
         "{text}"
     );
     assert!(!text.contains("all 7 good"), "{text}");
+    // What explains the errors comes first: the connections failed together.
+    let together = text.find("connections-failed-together").unwrap();
+    assert!(
+        together < text.find("get-user-media-failed").unwrap(),
+        "{text}"
+    );
+    // The long attempt is told clause by clause, once: PC_2 is the other end of PC_1.
+    assert!(
+        text.lines()
+            .any(|l| l.trim() == "no TURN server was configured to relay"),
+        "{text}"
+    );
+    assert_eq!(text.matches("hairpinning").count(), 1, "{text}");
+    assert!(
+        text.contains("the connection failed at +15.6 s without ever connecting, as the other end of PC_1 above (198 checks sent, none answered)"),
+        "{text}"
+    );
     // A healthy-enough call passes at the default level, fails at --fail-on warning.
     let ok = path(bundled("rtcstats-v3_loopback_30s.jsonl.br"));
     assert_eq!(rtcscope(&["check", &ok]).status.code(), Some(0));

@@ -25,6 +25,9 @@ fn the_failed_call_says_what_happened_and_a_finding_opens_its_range() {
     assert_eq!(h.state().state.tab, Tab::Summary);
     h.get_by_label("Peer connection PC_0");
     h.get_by_label("BAD");
+    // Four of PC_0's seven streams never carried a byte: not "good", nothing was measured.
+    assert_eq!(h.query_all_by_label("no media").count(), 4);
+    assert_eq!(h.query_all_by_label("good").count(), 3);
     let row = h.get_by_label_contains("connection-failed  the connection failed at +15.6 s");
     row.click();
     h.run_steps(4);

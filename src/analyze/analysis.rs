@@ -70,6 +70,8 @@ pub struct TrackSummary {
     pub codec: Option<String>,
     /// Its verdict.
     pub verdict: Verdict,
+    /// Whether it ever carried media (a byte sent or received).
+    pub media: bool,
     /// Its key numbers.
     pub numbers: KeyNumbers,
 }
@@ -213,9 +215,8 @@ fn connection(
             {
                 codecs.push(c.clone());
             }
-            let verdict = track_verdicts
-                .and_then(|c| c.tracks.iter().find(|v| v.track == s.label))
-                .map_or(Verdict::Good, |v| v.verdict);
+            let own = track_verdicts.and_then(|c| c.tracks.iter().find(|v| v.track == s.label));
+            let verdict = own.map_or(Verdict::Good, |v| v.verdict);
             TrackSummary {
                 label: s.label.clone(),
                 kind: s.kind.clone(),
@@ -223,6 +224,7 @@ fn connection(
                 report_id: s.report.id.to_string(),
                 codec: s.codec.clone(),
                 verdict,
+                media: own.is_some_and(|v| v.media),
                 numbers: key_numbers(s, t),
             }
         })

@@ -106,7 +106,7 @@ struct Checked<'a> {
 }
 
 /// The one time every finding of a dump is measured from (`f64::MAX` for an empty dump).
-fn origin(dump: &Dump) -> f64 {
+pub(super) fn origin(dump: &Dump) -> f64 {
     crate::analyze::analysis::origin(dump).unwrap_or(f64::MAX)
 }
 
@@ -166,7 +166,7 @@ pub fn check(args: CheckArgs, remote: &RemoteArgs) -> Result<(String, bool), Fai
             many => super::to_json(&many)?,
         }
     } else {
-        human(&results)
+        super::check_text::human(&results)
     };
     if !unreadable.is_empty() {
         // Print what could be checked, then fail as an unreadable input does.
@@ -174,146 +174,6 @@ pub fn check(args: CheckArgs, remote: &RemoteArgs) -> Result<(String, bool), Fai
         return Err(Failure::Input(unreadable.join("\n")));
     }
     Ok((text, failed))
-}
-
-fn row(out: &mut String, indent: &str, f: &Finding, origin: f64) {
-    let _ = writeln!(
-        out,
-        "{indent}{:<8}{:<28}{}",
-        f.severity.name(),
-        f.rule,
-        f.message(origin)
-    );
-}
-
-/// One line on what a connection was: how long it lived, whether and how it connected, and
-/// what it carried.
-fn context(dump: &Dump, c: &crate::analyze::features::ConnectionFeatures) -> String {
-    let field = |k: &str| c.fields.get(k);
-    let text = |k: &str| field(k).and_then(Value::as_str);
-    let mut parts = Vec::new();
-    if let Some(ms) = field("duration").and_then(Value::as_f64) {
-        parts.push(format!("{:.1} s recorded", ms / 1000.0));
-    }
-    let connected = field("connected").and_then(Value::as_bool).unwrap_or(false)
-        || field("iceConnected")
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
-    if connected {
-        let mut s = match field("setupTime").and_then(Value::as_f64) {
-            Some(ms) => format!("connected after {:.1} s", ms / 1000.0),
-            None => "connected".to_owned(),
-        };
-        if let Some(local) = text("selectedLocalCandidateType") {
-            let protocol = text("selectedRelayProtocol")
-                .or(text("selectedProtocol"))
-                .map(|p| format!(" ({p})"))
-                .unwrap_or_default();
-            let remote = text("selectedRemoteCandidateType").unwrap_or("?");
-            let _ = write!(s, " over {local}{protocol} to {remote}");
-        }
-        parts.push(s);
-    } else {
-        parts.push("never connected".to_owned());
-    }
-    let sent = c
-        .tracks
-        .iter()
-        .filter(|t| t["direction"] == "outbound")
-        .count();
-    let received = c.tracks.len() - sent;
-    let channels = dump
-        .peer_connections
-        .iter()
-        .find(|p| p.id.as_str() == c.id)
-        .map_or(0, |p| {
-            p.events
-                .iter()
-                .filter(|e| e.name == "createDataChannel" || e.name == "datachannel")
-                .count()
-        });
-    let tracks = |n: usize| match n {
-        0 => "none".to_owned(),
-        1 => "1 track".to_owned(),
-        n => format!("{n} tracks"),
-    };
-    let mut media = if sent + received == 0 {
-        "no media".to_owned()
-    } else {
-        format!("sent {}, received {}", tracks(sent), tracks(received))
-    };
-    if channels > 0 {
-        let _ = write!(
-            media,
-            ", {channels} data channel{}",
-            if channels == 1 { "" } else { "s" }
-        );
-    }
-    parts.push(media);
-    parts.join("; ")
-}
-
-fn human(results: &[(String, Dump, Vec<Finding>)]) -> String {
-    let mut out = String::new();
-    for (source, dump, found) in results {
-        let origin = origin(dump);
-        let _ = writeln!(out, "{source}: {}", Verdict::of(found).name());
-        if origin.is_finite() && origin < f64::MAX {
-            let _ = writeln!(
-                out,
-                "  (times from the first connection's creation, {})",
-                crate::model::Timestamp(origin)
-            );
-        }
-        for f in found.iter().filter(|f| f.pc.is_none()) {
-            row(&mut out, "  ", f, origin);
-        }
-        let features = extract(dump);
-        let verdicts = verdicts(dump, found);
-        for c in &features.connections {
-            let id = c.id.as_str();
-            let Some(v) = verdicts.connections.iter().find(|v| v.pc == id) else {
-                continue;
-            };
-            let _ = writeln!(out, "  {id}: {} ({})", v.verdict.name(), context(dump, c));
-            // Name the tracks that need a look; the healthy ones are only counted.
-            let unwell: Vec<String> = v
-                .tracks
-                .iter()
-                .filter(|t| t.verdict != Verdict::Good)
-                .map(|t| format!("{} {}", t.track, t.verdict.name()))
-                .collect();
-            let good = v.tracks.len() - unwell.len();
-            match (unwell.is_empty(), good) {
-                (true, 0) => {}
-                (true, n) => {
-                    // "good" would read as "fine" on a call that failed: say what was measured.
-                    let failed = found.iter().any(|f| {
-                        f.pc.as_deref() == Some(id)
-                            && matches!(f.rule, "connection-failed" | "ice-failed")
-                    });
-                    let _ = if failed {
-                        writeln!(
-                            out,
-                            "    tracks: {n}, none with quality problems before the failure"
-                        )
-                    } else {
-                        writeln!(out, "    tracks: all {n} good")
-                    };
-                }
-                (false, 0) => {
-                    let _ = writeln!(out, "    tracks: {}", unwell.join(", "));
-                }
-                (false, n) => {
-                    let _ = writeln!(out, "    tracks: {}; the other {n} good", unwell.join(", "));
-                }
-            }
-            for f in found.iter().filter(|f| f.pc.as_deref() == Some(id)) {
-                row(&mut out, "    ", f, origin);
-            }
-        }
-    }
-    out
 }
 
 fn xml_escape(s: &str) -> String {

@@ -1,6 +1,7 @@
 //! The command line: argument parsing and dispatch. Logic lives in the library modules so
 //! that the viewer and the command line share it.
 
+mod check_text;
 mod diagnose;
 pub mod remote;
 

@@ -41,6 +41,9 @@ pub struct TrackVerdict {
     pub verdict: Verdict,
     /// Its findings by severity.
     pub counts: Counts,
+    /// Whether it ever carried media: a byte sent (outbound) or received (inbound). A
+    /// negotiated stream that never did has no quality to judge.
+    pub media: bool,
 }
 
 /// A connection's verdict, with its tracks'.
@@ -86,9 +89,18 @@ pub fn verdicts(dump: &Dump, found: &[Finding]) -> Verdicts {
                             .copied()
                             .filter(|f| f.track.as_deref() == Some(s.label.as_str()))
                     };
+                    let bytes = if s.inbound {
+                        "bytesReceived"
+                    } else {
+                        "bytesSent"
+                    };
                     TrackVerdict {
                         verdict: Verdict::of(on()),
                         counts: Counts::of(on()),
+                        media: s
+                            .report
+                            .series(bytes)
+                            .is_some_and(|b| b.values.iter().any(|v| *v > 0.0)),
                         track: s.label,
                     }
                 })

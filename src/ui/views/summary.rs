@@ -7,6 +7,7 @@ use egui::{Color32, RichText};
 
 use super::{duration_text, severity_color, verdict_color};
 use crate::analyze::analysis::{ConnectionAnalysis, Health, KeyNumbers, Path, Rated};
+use crate::analyze::findings::Verdict;
 use crate::analyze::plots::si;
 use crate::ui::state::{Command, OpenDump};
 
@@ -176,7 +177,13 @@ fn tracks_grid(ui: &mut egui::Ui, c: &ConnectionAnalysis) {
             ui.end_row();
             for t in &c.tracks {
                 ui.label(&t.label);
-                ui.label(RichText::new(t.verdict.name()).color(verdict_color(t.verdict)));
+                if t.verdict == Verdict::Good && !t.media {
+                    // Nothing was measured: not "good".
+                    ui.label(RichText::new("no media").weak())
+                        .on_hover_text("negotiated, but no byte was ever sent or received");
+                } else {
+                    ui.label(RichText::new(t.verdict.name()).color(verdict_color(t.verdict)));
+                }
                 let KeyNumbers {
                     bitrate_p50,
                     bitrate_p95,
