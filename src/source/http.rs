@@ -175,8 +175,8 @@ fn agent(options: &RemoteOptions) -> Result<Agent, RemoteError> {
 
 fn classify(err: ureq::Error, url: &WebUrl, options: &RemoteOptions) -> RemoteError {
     let target = url.to_string();
-    let endpoint = endpoint_of(&url.without_secrets());
-    let detail = scrub(&err.to_string(), url.as_request_str());
+    let endpoint = url.endpoint();
+    let detail = scrub(&err.to_string(), url);
     match err {
         // rustls reports a refused certificate or a failed handshake through an io::Error;
         // say TLS, not "unreachable".
@@ -198,25 +198,5 @@ fn classify(err: ureq::Error, url: &WebUrl, options: &RemoteOptions) -> RemoteEr
             RemoteError::Tls { target, detail }
         }
         _ => RemoteError::Other { target, detail },
-    }
-}
-
-/// `scheme://host:port` of a URL.
-fn endpoint_of(url: &str) -> String {
-    let scheme_end = url.find("://").map_or(0, |i| i + 3);
-    let end = url[scheme_end..]
-        .find('/')
-        .map_or(url.len(), |i| scheme_end + i);
-    url[..end].to_owned()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn endpoints() {
-        assert_eq!(endpoint_of("https://h:8443/a/b"), "https://h:8443");
-        assert_eq!(endpoint_of("http://h"), "http://h");
     }
 }
