@@ -10,7 +10,7 @@ use common::ui::loaded;
 use common::{bundled, shared};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use rtcscope::ui::RtcscopeApp;
 use rtcscope::ui::app::{Command, Tab};
 
@@ -28,6 +28,16 @@ fn the_failed_call_says_what_happened_and_a_finding_opens_its_range() {
     // Four of PC_0's seven streams never carried a byte: not "good", nothing was measured.
     assert_eq!(h.query_all_by_label("no media").count(), 4);
     assert_eq!(h.query_all_by_label("good").count(), 3);
+    // The page's findings read as the CLI's do: the one that explains the others first.
+    let page: Vec<String> = h
+        .query_all_by_label_contains("  ")
+        .filter_map(|n| n.accesskit_node().label())
+        .filter(|l| l.starts_with("connections-failed-together") || l.starts_with("get-user-media"))
+        .collect();
+    assert!(
+        page.len() == 2 && page[0].starts_with("connections-failed-together"),
+        "{page:?}"
+    );
     let row = h.get_by_label_contains("connection-failed  the connection failed at +15.6 s");
     row.click();
     h.run_steps(4);

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::diagnose::origin;
 use crate::analyze::features::extract;
-use crate::analyze::findings::{Category, Detail, Finding, TrackVerdict, Verdict, verdicts};
+use crate::analyze::findings::{Detail, Finding, TrackVerdict, Verdict, verdicts};
 use crate::model::Dump;
 
 /// Sentences longer than this continue on lines of their own.
@@ -28,22 +28,8 @@ pub(super) fn human(results: &[(String, Dump, Vec<Finding>)]) -> String {
                 crate::model::Timestamp(origin)
             );
         }
-        let mut page: Vec<&Finding> = found.iter().filter(|f| f.pc.is_none()).collect();
-        // The worst first, and among equals what concerns the connections (they failed
-        // together) before the rest, then by time.
-        page.sort_by(|a, b| {
-            let key = |f: &Finding| {
-                (
-                    std::cmp::Reverse(f.severity),
-                    f.category != Category::Connectivity,
-                )
-            };
-            key(a).cmp(&key(b)).then(
-                a.start_ms
-                    .unwrap_or(f64::MAX)
-                    .total_cmp(&b.start_ms.unwrap_or(f64::MAX)),
-            )
-        });
+        // `findings` is in reading order already: the one that explains the others first.
+        let page = found.iter().filter(|f| f.pc.is_none());
         for f in page {
             row(&mut out, "  ", f, &f.message(origin));
         }

@@ -433,7 +433,7 @@ impl Finding {
 }
 
 /// Every finding of `dump` under `thresholds`, per connection in order, then the dump's own,
-/// each list sorted by severity (worst first) and time.
+/// each list in reading order (worst first, then by time; see `reading_order`).
 pub fn findings(dump: &Dump, thresholds: &Thresholds) -> Vec<Finding> {
     let mut out = client::rules(dump, thresholds);
     // Connections are independent: one rayon task each, results in connection order.
@@ -459,14 +459,25 @@ pub fn findings(dump: &Dump, thresholds: &Thresholds) -> Vec<Finding> {
     let per_pc: Vec<Finding> = per_pc.into_iter().flatten().collect();
     out.extend(states::together(&per_pc));
     out.extend(per_pc);
-    out.sort_by(|a, b| {
-        b.severity.cmp(&a.severity).then(
-            a.start_ms
-                .unwrap_or(f64::INFINITY)
-                .total_cmp(&b.start_ms.unwrap_or(f64::INFINITY)),
-        )
-    });
+    out.sort_by(reading_order);
     out
+}
+
+/// The order findings are read in, by the CLI and the viewer alike: the worst first, then by
+/// time; among the page's own findings of equal severity, connectivity comes first (the
+/// connections failing together explains the rest of the page).
+fn reading_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
+    let key = |f: &Finding| {
+        (
+            std::cmp::Reverse(f.severity),
+            f.pc.is_none() && f.category != Category::Connectivity,
+        )
+    };
+    key(a).cmp(&key(b)).then(
+        a.start_ms
+            .unwrap_or(f64::INFINITY)
+            .total_cmp(&b.start_ms.unwrap_or(f64::INFINITY)),
+    )
 }
 
 /// The verdict of connection `pc` among `findings`.
