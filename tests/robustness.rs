@@ -231,7 +231,7 @@ fn assert_first_warning(d: &Dump, needle: &str) {
 
 fn series_values(d: &Dump, report: &str, name: &str) -> Vec<f64> {
     let r = d.peer_connections[0].stats.report(report).unwrap();
-    r.series(name).unwrap().values.clone()
+    r.series(name).unwrap().values.to_vec()
 }
 
 #[test]

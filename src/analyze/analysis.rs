@@ -306,7 +306,7 @@ fn key_numbers(s: &crate::analyze::findings::Stream<'_>, t: &Thresholds) -> KeyN
     let freezes = (s.kind == "video" && s.inbound)
         .then(|| s.report.series("freezeCount"))
         .flatten()
-        .and_then(|x| x.values.iter().rev().find(|v| v.is_finite()).copied())
+        .and_then(|x| x.values.iter().rev().find(|v| v.is_finite()))
         .map(|n| Rated {
             value: n,
             health: if n >= t.freezes {

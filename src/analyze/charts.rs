@@ -48,7 +48,7 @@ pub const DEFAULT_CHARTS: [&str; 8] = [
 fn label(r: &Report, prefix: &str) -> String {
     let ssrc = r
         .series("ssrc")
-        .and_then(|s| s.values.iter().rev().find(|v| !v.is_nan()).copied());
+        .and_then(|s| s.values.iter().rev().find(|v| !v.is_nan()));
     match ssrc {
         Some(s) => format!("{prefix} ssrc {s}"),
         None => format!("{prefix} {}", r.id),

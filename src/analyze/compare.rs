@@ -139,7 +139,7 @@ pub struct SessionSummary {
 }
 
 fn series_values(report: &Report, name: &str) -> Vec<f64> {
-    derived_named(report, name).map_or_else(Vec::new, |s: Series| s.values)
+    derived_named(report, name).map_or_else(Vec::new, |s: Series| s.values.into_vec())
 }
 
 /// Summarises a connection for comparison.
@@ -213,7 +213,6 @@ pub fn summarize_session(pc: &PeerConnection) -> SessionSummary {
                                 .iter()
                                 .rev()
                                 .find(|v| !v.is_nan())
-                                .copied()
                         })
                         .reduce(|a, b| a + b);
                 }
@@ -312,7 +311,7 @@ pub fn report_key(report: &Report) -> String {
     let num = |n: &str| {
         report
             .series(n)
-            .and_then(|s| s.values.iter().rev().find(|v| !v.is_nan()).copied())
+            .and_then(|s| s.values.iter().rev().find(|v| !v.is_nan()))
             .map(|v| format!("{v}"))
     };
     let parts: Vec<String> = [

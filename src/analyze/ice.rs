@@ -80,7 +80,7 @@ pub fn num_at(report: &Report, name: &str, t: Timestamp) -> Option<f64> {
     let s = report.series(name)?;
     let times = report.timestamps.get(s.start..)?;
     let n = times.partition_point(|x| x.0 <= t.0).min(s.values.len());
-    s.values[..n].iter().rev().find(|v| !v.is_nan()).copied()
+    s.values.iter().take(n).rev().find(|v| !v.is_nan())
 }
 
 /// The last non-numeric value of `name` at or before `t`, as text.

@@ -411,8 +411,8 @@ pub fn decimate(
     let end = last.max(first);
     let visible = times[first..end]
         .iter()
-        .zip(&series.values[first..end])
-        .map(|(t, &v)| (t.0, v));
+        .zip(series.values.iter().skip(first))
+        .map(|(t, v)| (t.0, v));
     decimate_visible(visible, origin, scale, (x_min, col_w), gap)
 }
 
@@ -541,7 +541,7 @@ mod tests {
         Series {
             name: name.into(),
             start: 0,
-            values: values.to_vec(),
+            values: values.to_vec().into(),
         }
     }
 

@@ -309,7 +309,7 @@ fn push_placed(report: &mut Report, prop: &str, p: ParsedValues, slots: &[usize]
     report.series.push(Series {
         name: prop.to_owned(),
         start: first,
-        values,
+        values: values.into(),
     });
 }
 

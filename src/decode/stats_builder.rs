@@ -5,7 +5,7 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use super::tables::is_standard_type;
-use crate::model::{Attribute, Report, ReportId, Series, StatValue, Stats, Timestamp};
+use crate::model::{Attribute, Report, ReportId, Series, StatValue, Stats, Timestamp, Values};
 
 /// Builds the stats of one peer connection from successive report snapshots.
 #[derive(Default)]
@@ -165,7 +165,7 @@ impl ReportBuilder {
                 self.report.series.push(Series {
                     name: name.to_owned(),
                     start: k,
-                    values: Vec::new(),
+                    values: Values::new(),
                 });
                 self.series_index
                     .insert(name.to_owned(), self.report.series.len() - 1);
@@ -194,6 +194,8 @@ impl ReportBuilder {
         for s in &mut self.report.series {
             // Pad to the end so every series covers the report's samples from `start`.
             s.values.resize(n - s.start, f64::NAN);
+            // Growth left up to half of a column's capacity unused.
+            s.values.compact();
         }
         if !self.sorted {
             sort_report(&mut self.report);
@@ -211,11 +213,13 @@ pub fn sort_report(report: &mut Report) {
     report.timestamps = order.iter().map(|&i| report.timestamps[i]).collect();
     for s in &mut report.series {
         let mut full = vec![f64::NAN; n];
-        full[s.start..s.start + s.values.len()].copy_from_slice(&s.values);
+        for (slot, v) in full[s.start..].iter_mut().zip(&s.values) {
+            *slot = v;
+        }
         let permuted: Vec<f64> = order.iter().map(|&i| full[i]).collect();
         let first = permuted.iter().position(|v| !v.is_nan()).unwrap_or(n);
         s.start = first;
-        s.values = permuted[first..].to_vec();
+        s.values = permuted[first..].to_vec().into();
     }
     for a in &mut report.attributes {
         a.changes.sort_by(|x, y| x.0.0.total_cmp(&y.0.0));
@@ -274,9 +278,9 @@ mod tests {
         let bytes = r.series("bytesSent").unwrap();
         assert_eq!(bytes.start, 0);
         assert_eq!(bytes.values.len(), 3);
-        assert!(bytes.values[2].is_nan());
+        assert!(bytes.values.get(2).unwrap().is_nan());
         let late = r.series("late").unwrap();
-        assert_eq!((late.start, late.values.clone()), (1, vec![5.0, 6.0]));
+        assert_eq!((late.start, late.values.to_vec()), (1, vec![5.0, 6.0]));
         assert_eq!(
             r.attribute("kind").unwrap().changes,
             vec![

@@ -101,12 +101,12 @@ mod tests {
                 Series {
                     name: "a".into(),
                     start: 0,
-                    values: vec![1.0, 2.0],
+                    values: vec![1.0, 2.0].into(),
                 },
                 Series {
                     name: "b".into(),
                     start: 1,
-                    values: vec![3.0],
+                    values: vec![3.0].into(),
                 },
             ],
             attributes: vec![],
@@ -144,12 +144,12 @@ mod tests {
                         Series {
                             name: "bytesSent".into(),
                             start: 0,
-                            values: vec![1.0, f64::NAN],
+                            values: vec![1.0, f64::NAN].into(),
                         },
                         Series {
                             name: "[bytesSent_in_bits/s]".into(),
                             start: 1,
-                            values: vec![0.25],
+                            values: vec![0.25].into(),
                         },
                     ],
                     attributes: vec![],

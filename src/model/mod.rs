@@ -8,6 +8,7 @@ mod ids;
 pub mod rates;
 mod stats;
 mod time;
+mod values;
 
 use std::fmt;
 
@@ -18,6 +19,7 @@ pub use event_kind::EventKind;
 pub use ids::{PeerConnectionId, ReportId};
 pub use stats::{Attribute, Report, Series, StatValue, Stats};
 pub use time::{Timestamp, civil_from_days, days_from_civil};
+pub use values::{Iter as ValuesIter, Values};
 
 /// Everything decoded from one dump file.
 #[derive(Debug, Clone, Default)]

@@ -215,7 +215,7 @@ fn compute(report: &Report, def: Def) -> Option<Series> {
     Some(Series {
         name: def.name(),
         start,
-        values: out.split_off(start),
+        values: out.split_off(start).into(),
     })
 }
 
@@ -297,7 +297,7 @@ mod tests {
                 .map(|(n, v)| Series {
                     name: (*n).into(),
                     start: 0,
-                    values: v.to_vec(),
+                    values: v.to_vec().into(),
                 })
                 .collect(),
             attributes: vec![],
@@ -310,7 +310,7 @@ mod tests {
             .find(|s| s.name == name)
             .unwrap();
         let mut v = vec![f64::NAN; s.start];
-        v.extend(s.values);
+        v.extend(&s.values);
         v
     }
 
@@ -394,7 +394,7 @@ mod tests {
         r.series.push(Series {
             name: "[Audio_Level_in_RMS]".into(),
             start: 0,
-            values: vec![1.0; 4],
+            values: vec![1.0; 4].into(),
         });
         assert!(derived_series(&r).is_empty());
         let mut stats = Stats {

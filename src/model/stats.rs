@@ -8,7 +8,7 @@
 
 use serde::Serialize;
 
-use super::{ReportId, Timestamp};
+use super::{ReportId, Timestamp, Values};
 
 /// The stats of one peer connection: every report seen, in order of first appearance.
 #[derive(Debug, Clone, Default)]
@@ -42,8 +42,8 @@ pub struct Series {
     /// Index into the report's `timestamps` of `values[0]`.
     pub start: usize,
     /// One value per report sample from `start` on; `NaN` where the property had no numeric
-    /// value in that sample.
-    pub values: Vec<f64>,
+    /// value in that sample. Stored once while it does not change.
+    pub values: Values,
 }
 
 /// A non-numeric property of a report, kept as the list of its changes.
@@ -89,7 +89,7 @@ impl Series {
             .iter()
             .zip(&self.values)
             .filter(|(_, v)| !v.is_nan())
-            .map(|(t, v)| (*t, *v))
+            .map(|(t, v)| (*t, v))
     }
 
     /// Number of numeric samples.
@@ -116,7 +116,7 @@ impl Report {
         let mut out = vec![f64::NAN; self.timestamps.len()];
         for (i, v) in s.values.iter().enumerate() {
             if let Some(slot) = out.get_mut(s.start + i) {
-                *slot = *v;
+                *slot = v;
             }
         }
         Some(out)
@@ -191,12 +191,12 @@ mod tests {
                 Series {
                     name: "bytesSent".into(),
                     start: 0,
-                    values: vec![10.0, f64::NAN, 30.0],
+                    values: vec![10.0, f64::NAN, 30.0].into(),
                 },
                 Series {
                     name: "late".into(),
                     start: 2,
-                    values: vec![7.0],
+                    values: vec![7.0].into(),
                 },
             ],
             attributes: vec![],

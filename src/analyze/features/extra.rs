@@ -60,9 +60,9 @@ fn distribution(f: &mut Fields, name: &str, values: &[f64]) {
 fn values(r: &Report, stat: &str) -> Vec<f64> {
     let own = r
         .series(stat)
-        .map(|s| s.values.iter().copied().filter(|v| v.is_finite()).collect());
+        .map(|s| s.values.iter().filter(|v| v.is_finite()).collect());
     own.or_else(|| {
-        derived_named(r, stat).map(|s| s.values.into_iter().filter(|v| v.is_finite()).collect())
+        derived_named(r, stat).map(|s| s.values.iter().filter(|v| v.is_finite()).collect())
     })
     .unwrap_or_default()
 }

@@ -246,7 +246,7 @@ fn resolution(f: &mut Fields, r: &Report) {
 fn last(r: &Report, name: &str, at: Timestamp) -> Option<Value> {
     if let Some(s) = r.series(name) {
         let i = r.timestamps.iter().rposition(|t| *t == at)?;
-        let v = *s.values.get(i.checked_sub(s.start)?)?;
+        let v = s.values.get(i.checked_sub(s.start)?)?;
         return number(v);
     }
     let (t, v) = r.attribute(name)?.changes.last()?;

@@ -47,7 +47,7 @@ pub fn streams(pc: &PeerConnection) -> Vec<Stream<'_>> {
             let kind = r.kind()?;
             let ssrc = r
                 .series("ssrc")
-                .and_then(|s| s.values.iter().rev().find(|v| !v.is_nan()).copied());
+                .and_then(|s| s.values.iter().rev().find(|v| !v.is_nan()));
             let label = match ssrc {
                 Some(s) => format!(
                     "{} {kind} ssrc {s}",
@@ -73,8 +73,7 @@ pub fn streams(pc: &PeerConnection) -> Vec<Stream<'_>> {
                                 .last_text("localId")
                                 .is_some_and(|l| l.as_text() == r.id.as_str())
                                 || (ssrc.is_some()
-                                    && x.series("ssrc").and_then(|s| s.values.last().copied())
-                                        == ssrc))
+                                    && x.series("ssrc").and_then(|s| s.values.last()) == ssrc))
                     })
                 })
                 .flatten();

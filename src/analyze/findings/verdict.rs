@@ -100,7 +100,7 @@ pub fn verdicts(dump: &Dump, found: &[Finding]) -> Verdicts {
                         media: s
                             .report
                             .series(bytes)
-                            .is_some_and(|b| b.values.iter().any(|v| *v > 0.0)),
+                            .is_some_and(|b| b.values.iter().any(|v| v > 0.0)),
                         track: s.label,
                     }
                 })

@@ -441,7 +441,7 @@ fn overlay(
             .chain(&sb.values)
             .filter(|v| v.is_finite())
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
-                (l.min(*v), h.max(*v))
+                (l.min(v), h.max(v))
             });
         let y = (lo <= hi).then_some((lo.min(0.0), hi));
         vec![

@@ -95,7 +95,12 @@ pub fn show(ui: &mut egui::Ui, chart: &Chart, k: &KeyContext<'_>) -> Option<(f64
                 color = color.gamma_multiply(0.35);
             }
             let view = [range.0, range.1, line.gap_ms, 0.0];
-            let key = memo::Key::new(&line.points, (&chart.name, &line.label), view, columns);
+            let key = memo::Key::new(
+                memo::identity(&line.points),
+                (&chart.name, &line.label),
+                view,
+                columns,
+            );
             let segments = held[i].get_or_init(|| {
                 memo::get(plot_ui.ctx(), key, || {
                     let raw = decimate_points(&line.points, 1000.0, range, columns, line.gap_ms);

@@ -30,6 +30,11 @@ pub fn segments(raw: Vec<Vec<[f64; 2]>>, scale: f64) -> Segments {
     )
 }
 
+/// The address and length of a slice, which name its data while it lives unchanged.
+pub fn identity<T>(data: &[T]) -> (usize, usize) {
+    (data.as_ptr() as usize, data.len())
+}
+
 /// What a memoised value was computed from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Key {
@@ -41,12 +46,13 @@ pub struct Key {
 }
 
 impl Key {
-    /// The key of `data` (by address and length) under `names` (report id, series name…),
-    /// drawn over `view` (range, origin, gap…) on `columns` pixel columns.
-    pub fn new<T>(data: &[T], names: impl Hash, view: [f64; 4], columns: usize) -> Key {
+    /// The key of `data` (its address and length: [`identity`], `Values::identity`) under
+    /// `names` (report id, series name…), drawn over `view` (range, origin, gap…) on
+    /// `columns` pixel columns.
+    pub fn new(data: (usize, usize), names: impl Hash, view: [f64; 4], columns: usize) -> Key {
         Key {
-            data: data.as_ptr() as usize,
-            len: data.len(),
+            data: data.0,
+            len: data.1,
             names: FxBuildHasher.hash_one(names),
             view: view.map(f64::to_bits),
             columns,
@@ -54,7 +60,7 @@ impl Key {
     }
 
     /// The key of a fact about `data` that depends on no view.
-    pub fn of<T>(data: &[T], names: impl Hash) -> Key {
+    pub fn of(data: (usize, usize), names: impl Hash) -> Key {
         Key::new(data, names, [0.0; 4], 0)
     }
 }
@@ -132,7 +138,12 @@ mod tests {
     fn computes_once_while_asked_and_forgets_what_no_frame_asks_for() {
         let ctx = egui::Context::default();
         let data = vec![1.0_f64, 2.0, 3.0];
-        let key = Key::new(&data, ("IT01", "jitter"), [0.0, 10.0, 0.0, 0.0], 300);
+        let key = Key::new(
+            identity(&data),
+            ("IT01", "jitter"),
+            [0.0, 10.0, 0.0, 0.0],
+            300,
+        );
         let mut computed = 0;
         for _ in 0..3 {
             pass(&ctx, |ui| {
@@ -146,7 +157,12 @@ mod tests {
         assert_eq!(computed, 1, "unchanged view: computed once");
 
         // Another view of the same data is another entry.
-        let zoomed = Key::new(&data, ("IT01", "jitter"), [2.0, 5.0, 0.0, 0.0], 300);
+        let zoomed = Key::new(
+            identity(&data),
+            ("IT01", "jitter"),
+            [2.0, 5.0, 0.0, 0.0],
+            300,
+        );
         assert_ne!(key, zoomed);
         pass(&ctx, |ui| {
             get(ui.ctx(), zoomed, || Arc::new(vec![8_u32]));
@@ -163,7 +179,10 @@ mod tests {
     #[test]
     fn same_address_other_names_is_another_key() {
         let data = [0_u8; 4];
-        assert_ne!(Key::of(&data, "a"), Key::of(&data, "b"));
-        assert_ne!(Key::of(&data, "a"), Key::of(&data[..2], "a"));
+        assert_ne!(Key::of(identity(&data), "a"), Key::of(identity(&data), "b"));
+        assert_ne!(
+            Key::of(identity(&data), "a"),
+            Key::of(identity(&data[..2]), "a")
+        );
     }
 }

@@ -71,9 +71,11 @@ pub fn show(
     let axes = *c.axes;
     let names = (report.id.as_str(), series.name.as_str(), series.start);
     // Like webrtc-internals: a series that is never negative is drawn from zero.
-    let from_zero = memo::get(ui.ctx(), memo::Key::of(&series.values, names), || {
-        series.values.iter().all(|v| v.is_nan() || *v >= 0.0)
-    });
+    let from_zero = memo::get(
+        ui.ctx(),
+        memo::Key::of(series.values.identity(), names),
+        || series.values.iter().all(|v| v.is_nan() || v >= 0.0),
+    );
     let plot = axes.plot(
         Plot::new(("stat", report.id.as_str(), series.name.as_str())),
         PLOT_H - 24.0,
@@ -140,7 +142,7 @@ pub fn show(
             };
             // Decimated once per view: a steady or hovered plot draws from the memo.
             let view = [range.0, range.1, origin, c.gap];
-            let key = memo::Key::new(&series.values, names, view, columns);
+            let key = memo::Key::new(series.values.identity(), names, view, columns);
             let segments = held.get_or_init(|| {
                 memo::get(plot_ui.ctx(), key, || {
                     let raw = plots::decimate(
