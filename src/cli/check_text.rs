@@ -134,6 +134,9 @@ fn other_end(f: &Finding, peer: &str, origin: f64) -> String {
     )
 }
 
+/// At most this many tracks are named on a connection's tracks line.
+const NAMED: usize = 4;
+
 /// The tracks line: the ones that need a look by name, how many carried media without a
 /// problem, and the ones that never carried any (their quality was never measured).
 fn tracks_line(tracks: &[TrackVerdict], failed: bool) -> Option<String> {
@@ -151,7 +154,15 @@ fn tracks_line(tracks: &[TrackVerdict], failed: bool) -> Option<String> {
     // "with media" only where some tracks had none.
     let w = if silent.is_empty() { "" } else { " with media" };
     let mut parts = Vec::new();
-    if !unwell.is_empty() {
+    if unwell.len() > NAMED {
+        // An SFU call can have dozens: name the first few, count the rest.
+        parts.push(format!(
+            "{} need a look: {}, and {} more",
+            unwell.len(),
+            unwell[..NAMED].join(", "),
+            unwell.len() - NAMED
+        ));
+    } else if !unwell.is_empty() {
         parts.push(unwell.join(", "));
     }
     match (unwell.is_empty(), good) {
@@ -323,5 +334,21 @@ mod tests {
             )
         );
         assert_eq!(tracks_line(&[], false), None);
+    }
+
+    #[test]
+    fn an_sfu_call_names_a_few_tracks_and_counts_the_rest() {
+        let labels: Vec<String> = (0..40).map(|i| format!("inbound video ssrc {i}")).collect();
+        let mut tracks: Vec<TrackVerdict> = labels
+            .iter()
+            .map(|l| track(l, Verdict::Degraded, true))
+            .collect();
+        tracks.push(track("outbound audio ssrc 99", Verdict::Good, true));
+        assert_eq!(
+            tracks_line(&tracks, false).as_deref(),
+            Some(
+                "(41): 40 need a look: inbound video ssrc 0 degraded, inbound video ssrc 1 degraded, inbound video ssrc 2 degraded, inbound video ssrc 3 degraded, and 36 more; the other 1 good"
+            )
+        );
     }
 }
