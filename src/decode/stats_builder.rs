@@ -194,8 +194,9 @@ impl ReportBuilder {
         for s in &mut self.report.series {
             // Pad to the end so every series covers the report's samples from `start`.
             s.values.resize(n - s.start, f64::NAN);
-            // Growth left up to half of a column's capacity unused.
-            s.values.compact();
+            // Growth left up to half of a column's capacity unused. `push` and `resize` keep
+            // a column constant until a value differs, so there is nothing to compact.
+            s.values.shrink();
         }
         if !self.sorted {
             sort_report(&mut self.report);

@@ -152,6 +152,15 @@ impl Values {
         }
     }
 
+    /// Gives back spare capacity. Cheaper than [`Values::compact`] when the column was built
+    /// by [`Values::push`] and growing [`Values::resize`], which never leave a dense column whose
+    /// values are all the same.
+    pub fn shrink(&mut self) {
+        if let Repr::Dense(d) = &mut self.0 {
+            d.shrink_to_fit();
+        }
+    }
+
     /// An address and length that identify this column's data while it lives unchanged (the
     /// viewer's per-plot caches key on it).
     pub fn identity(&self) -> (usize, usize) {
@@ -294,6 +303,22 @@ impl std::iter::FusedIterator for Iter<'_> {}
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn shrink_gives_back_capacity_and_keeps_values() {
+        let mut v: Values = [1.0, 2.0, 3.0].into_iter().collect();
+        v.resize(5, f64::NAN);
+        assert!(v.heap_bytes() > 5 * 8);
+        v.shrink();
+        assert_eq!(v.heap_bytes(), 5 * 8);
+        assert!(!v.is_constant());
+        assert_eq!(v.get(1), Some(2.0));
+        assert!(v.get(4).is_some_and(f64::is_nan));
+        let mut c = Values::repeat(4.0, 3);
+        c.shrink();
+        assert!(c.is_constant());
+        assert_eq!(c.heap_bytes(), 0);
+    }
+
     use super::*;
 
     #[test]
