@@ -351,7 +351,7 @@ fn two_dumps_on_the_command_line_open_side_by_side() {
     wait_loaded(&mut h);
     h.run_steps(3);
     h.get_by_label_contains("B: rtcstats-jitsi_loopback_30s.jsonl PC_0");
-    // Closing returns to the connection views.
+    // Closing returns to the connection views, on A's connection.
     h.get_by_role_and_label(Role::Button, "Close comparison")
         .click();
     h.run_steps(3);

@@ -40,6 +40,8 @@ pub fn central(ui: &mut egui::Ui, state: &mut AppState) {
         if compare::show(ui, &state.dumps, &mut c, &state.saver) {
             state.compare = Some(c);
         } else {
+            // Back to A's connection, whichever dump happened to finish loading first.
+            state.selected = Some((c.a.0, Some(c.a.1)));
             state.tab = Tab::Summary;
         }
         return;
