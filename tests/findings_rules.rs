@@ -382,3 +382,69 @@ fn connections_that_fail_together_are_said_once() {
     );
     assert_eq!(Verdict::of(&found), Verdict::Bad);
 }
+
+/// The healthy call with a `failed` event written as its last line, stamped `back_ms` before
+/// the line above it, and received bytes frozen from poll `frozen_from` on.
+fn failed_late(back_ms: f64, frozen_from: usize) -> (rtcscope::model::Dump, usize) {
+    let call = Call::healthy(20).with(move |k, m| {
+        let k = k.min(frozen_from) as f64;
+        m["IA"]["bytesReceived"] = json!(4000.0 * k);
+        m["IV"]["bytesReceived"] = json!(60_000.0 * k);
+    });
+    let mut lines = call.lines();
+    lines.push(json!(["onconnectionstatechange", "PC_0", "failed", -back_ms]).to_string());
+    let n = lines.len();
+    (decode_text(lines.join("\n").as_bytes()).unwrap(), n)
+}
+
+#[test]
+fn a_failure_written_late_while_media_went_on_is_placed_where_it_was_written() {
+    // The last poll is at +19.5 s of the clock; the failure is stamped 12 s before it.
+    let (dump, line) = failed_late(12_000.0, usize::MAX);
+    let found = findings(&dump, &Thresholds::default());
+    let f = found
+        .iter()
+        .find(|f| f.rule == "connection-failed")
+        .unwrap_or_else(|| panic!("{:?}", rules(&found)));
+    let last_poll = T0 + 19_000.0;
+    assert_eq!(f.start_ms, Some(last_poll));
+    let Detail::ConnectionFailed {
+        stale_stamp: Some(stale),
+        media_until_ms,
+        ..
+    } = &f.detail
+    else {
+        panic!("{:?}", f.detail)
+    };
+    assert_eq!(stale.stamped_ms, last_poll - 12_000.0);
+    assert_eq!(stale.line, line as u64);
+    assert!(stale.ends_recording);
+    assert_eq!(*media_until_ms, Some(last_poll));
+    let msg = f.message(T0);
+    assert!(
+        msg.starts_with("the connection failed at the end of the recording, after +19.0 s"),
+        "{msg}"
+    );
+    assert!(msg.contains("stamped +7.0 s"), "{msg}");
+}
+
+#[test]
+fn a_late_failure_after_which_media_stopped_keeps_its_stamp() {
+    // Media stops growing at poll 7 (+7.0 s), the failure is stamped at +7.0 s: a writer
+    // that flushed the event late, with the time right.
+    let (dump, _) = failed_late(12_000.0, 7);
+    let found = findings(&dump, &Thresholds::default());
+    let f = found
+        .iter()
+        .find(|f| f.rule == "connection-failed")
+        .unwrap_or_else(|| panic!("{:?}", rules(&found)));
+    assert_eq!(f.start_ms, Some(T0 + 7000.0));
+    assert!(matches!(
+        f.detail,
+        Detail::ConnectionFailed {
+            stale_stamp: None,
+            ..
+        }
+    ));
+    assert!(f.message(T0).starts_with("the connection failed at +7.0 s"));
+}

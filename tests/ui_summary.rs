@@ -28,17 +28,30 @@ fn the_failed_call_says_what_happened_and_a_finding_opens_its_range() {
     // Four of PC_0's seven streams never carried a byte: not "good", nothing was measured.
     assert_eq!(h.query_all_by_label("no media").count(), 4);
     assert_eq!(h.query_all_by_label("good").count(), 3);
-    // The page's findings read as the CLI's do: the one that explains the others first.
+    // The page's findings read as the CLI's do, in the order `findings()` gives them.
+    let open = &h.state().state.dumps[0];
+    let origin = open.dump.peer_connections[0].created.unwrap().0;
+    let expected: Vec<String> = open
+        .analysis
+        .findings
+        .iter()
+        .filter(|f| f.pc.is_none())
+        .map(|f| format!("{}  {}", f.rule, f.message(origin)))
+        .collect();
+    assert_eq!(expected.len(), 2, "{expected:?}");
     let page: Vec<String> = h
         .query_all_by_label_contains("  ")
         .filter_map(|n| n.accesskit_node().label())
-        .filter(|l| l.starts_with("connections-failed-together") || l.starts_with("get-user-media"))
+        .filter(|l| expected.iter().any(|e| l.starts_with(e.as_str())))
         .collect();
-    assert!(
-        page.len() == 2 && page[0].starts_with("connections-failed-together"),
-        "{page:?}"
+    assert_eq!(page.len(), 2, "{page:?}");
+    for (shown, want) in page.iter().zip(&expected) {
+        assert!(shown.starts_with(want.as_str()), "{shown} is not {want}");
+    }
+    // PC_0's failure is placed where its event was written, not at its stale stamp.
+    let row = h.get_by_label_contains(
+        "connection-failed  the connection failed at the end of the recording, after +60.9 s",
     );
-    let row = h.get_by_label_contains("connection-failed  the connection failed at +15.6 s");
     row.click();
     h.run_steps(4);
     let s = &h.state().state;
@@ -71,9 +84,15 @@ fn the_sidebar_shows_verdicts_and_counts() {
     // Each connection's error count is a button; PC_1's opens PC_1's summary.
     h.get_by_role_and_label(Role::Button, "Overview").click();
     h.run_steps(2);
+    // The dump's row counts its one warning (the page's failed getUserMedia), then each
+    // connection's row its one error.
     let counts: Vec<_> = h.query_all_by_role_and_label(Role::Button, "1").collect();
-    assert_eq!(counts.len(), 3, "one error badge per connection");
-    counts[1].click();
+    assert_eq!(
+        counts.len(),
+        4,
+        "the dump's warnings, then one error badge per connection"
+    );
+    counts[2].click();
     h.run_steps(3);
     let s = &h.state().state;
     assert_eq!(s.tab, Tab::Summary);

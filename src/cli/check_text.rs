@@ -50,7 +50,7 @@ pub(super) fn human(results: &[(String, Dump, Vec<Finding>)]) -> String {
                 let _ = writeln!(out, "    tracks {line}");
             }
             for f in found.iter().filter(|f| f.pc.as_deref() == Some(id)) {
-                let message = match called(f) {
+                let message = match f.peer_in_page() {
                     Some(peer) if told.contains(&(peer, id)) => other_end(f, peer, origin),
                     Some(peer) => {
                         told.push((id, peer));
@@ -100,16 +100,6 @@ fn clauses(message: &str) -> Vec<&str> {
     }
     out.extend(parts);
     out
-}
-
-/// The connection of this page a failed attempt called, when the finding knows it.
-fn called(f: &Finding) -> Option<&str> {
-    match &f.detail {
-        Detail::ConnectionFailed {
-            attempt: Some(a), ..
-        } => a.peer.as_deref(),
-        _ => None,
-    }
 }
 
 /// The failure of the second end of a call between two connections of one page, whose first

@@ -4,7 +4,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use crate::model::{ClockSteps, Location, Warning};
+use crate::model::{ClockSteps, LateLine, Location, Timestamp, Warning};
 
 /// One backward step: how far back, its line, the time of the line before it and of the
 /// line before that, and the next line's time.
@@ -12,6 +12,8 @@ use crate::model::{ClockSteps, Location, Warning};
 struct Step {
     back_ms: f64,
     line: u64,
+    /// The connection the line is about.
+    pc: Option<String>,
     before: f64,
     earlier: Option<f64>,
     next: Option<f64>,
@@ -24,8 +26,12 @@ impl Step {
     /// before the line above it (that line came early).
     fn reordered(&self, interval: f64) -> bool {
         let at = self.before - self.back_ms;
+        self.came_late(interval) || self.earlier.is_some_and(|e| at >= e - interval)
+    }
+
+    /// Whether this line came late: the line after it is back where the clock was.
+    fn came_late(&self, interval: f64) -> bool {
         self.next.is_none_or(|n| n >= self.before - interval)
-            || self.earlier.is_some_and(|e| at >= e - interval)
     }
 }
 
@@ -53,8 +59,8 @@ pub struct ClockWatch {
 }
 
 impl ClockWatch {
-    /// Notes the time of line `line`.
-    pub fn line(&mut self, time: f64, line: u64) {
+    /// Notes the time of line `line`, about connection `pc` when it names one.
+    pub fn line(&mut self, time: f64, line: u64, pc: Option<&str>) {
         if !time.is_finite() {
             return;
         }
@@ -73,6 +79,7 @@ impl ClockWatch {
                 self.steps.push(Step {
                     back_ms: previous - time,
                     line,
+                    pc: pc.map(str::to_owned),
                     before: previous,
                     earlier: self.earlier,
                     next: None,
@@ -128,12 +135,24 @@ impl ClockWatch {
         };
         let first_line = big.first()?.line;
         let reordered = big.iter().filter(|s| s.reordered(interval)).count() as u64;
+        let late = big
+            .iter()
+            .filter(|s| s.came_late(interval))
+            .take(ClockSteps::LATE_KEPT)
+            .map(|s| LateLine {
+                line: s.line,
+                pc: s.pc.clone(),
+                stamped: Timestamp(s.before - s.back_ms),
+                written_after: Timestamp(s.before),
+            })
+            .collect();
         Some(ClockSteps {
             count: big.len() as u64 + extra,
             reordered,
             largest_ms: big.iter().map(|s| s.back_ms).fold(self.more.1, f64::max),
             first_line,
             poll_interval_ms: interval,
+            late,
         })
     }
 }
@@ -170,7 +189,7 @@ mod tests {
     fn polled(times: &[(f64, u64)]) -> ClockWatch {
         let mut c = ClockWatch::default();
         for &(t, line) in times {
-            c.line(t, line);
+            c.line(t, line, Some("PC_0"));
             c.poll("PC_0", t);
         }
         c
@@ -214,6 +233,13 @@ mod tests {
                 largest_ms: 45_000.0,
                 first_line: 5,
                 poll_interval_ms: 5000.0,
+                // The clock that stepped back at line 5 stayed there: only line 9 is late.
+                late: vec![LateLine {
+                    line: 9,
+                    pc: Some("PC_0".into()),
+                    stamped: Timestamp(-28_000.0),
+                    written_after: Timestamp(17_000.0),
+                }],
             }
         );
         let w = warning(&s);
@@ -235,19 +261,23 @@ mod tests {
             .into_iter()
             .enumerate()
         {
-            c.line(t, i as u64 + 1);
+            c.line(t, i as u64 + 1, None);
         }
         let s = c.steps().unwrap();
         assert_eq!((s.count, s.reordered, s.first_line), (2, 2, 3));
+        // Line 3 is where the clock was; it is line 2 that came early.
+        let late: Vec<u64> = s.late.iter().map(|l| l.line).collect();
+        assert_eq!(late, [5]);
+        assert_eq!(s.late[0].written_after, Timestamp(2000.0));
         assert!(warning(&s).message.starts_with("2 lines are out of order"));
     }
 
     #[test]
     fn no_polls_fall_back_to_one_second() {
         let mut c = ClockWatch::default();
-        c.line(10_000.0, 1);
-        c.line(500.0, 2);
-        c.line(f64::NAN, 3);
+        c.line(10_000.0, 1, None);
+        c.line(500.0, 2, None);
+        c.line(f64::NAN, 3, None);
         let s = c.steps().unwrap();
         assert_eq!((s.first_line, s.poll_interval_ms), (2, 1000.0));
     }
@@ -256,10 +286,12 @@ mod tests {
     fn stepping_back_on_every_line_stays_bounded() {
         let mut c = ClockWatch::default();
         for i in 0..(KEEP as u64 + 10) {
-            c.line(1e12, 2 * i + 1);
-            c.line(0.0, 2 * i + 2);
+            c.line(1e12, 2 * i + 1, None);
+            c.line(0.0, 2 * i + 2, Some("PC_0"));
         }
         assert_eq!(c.steps.len(), KEEP);
-        assert_eq!(c.steps().unwrap().count, KEEP as u64 + 10);
+        let s = c.steps().unwrap();
+        assert_eq!(s.count, KEEP as u64 + 10);
+        assert_eq!(s.late.len(), ClockSteps::LATE_KEPT);
     }
 }

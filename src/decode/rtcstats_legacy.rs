@@ -155,7 +155,7 @@ impl LegacyReader {
         };
         // connectionInfo carries the server's time of writing, not the client's clock.
         if name != "connectionInfo" {
-            b.clock.line(time, number);
+            b.clock.line(time, number, pc.as_deref());
         }
         if name == "getstats" || name == "getStats" {
             let Some(pc) = b.stats_connection(pc, "getstats", time, &location) else {

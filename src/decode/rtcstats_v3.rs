@@ -111,7 +111,6 @@ impl V3Reader {
             ),
         }
         let time = self.clock;
-        b.clock.line(time, number);
         let mut head = line.head.into_iter();
         let method = head.next().unwrap_or(Value::Null);
         let pc = match head.next() {
@@ -119,6 +118,7 @@ impl V3Reader {
             Some(Value::Null) | None => None,
             Some(other) => Some(other.to_string()),
         };
+        b.clock.line(time, number, pc.as_deref());
         let extras = line.tail;
         let Some(name) = method_name(&method) else {
             b.warn(

@@ -69,6 +69,35 @@ pub struct ClockSteps {
     pub first_line: u64,
     /// The median time between a connection's getStats lines, ms (1 s when there are none).
     pub poll_interval_ms: f64,
+    /// The lines that came late (written after lines stamped later than them), the first
+    /// [`ClockSteps::LATE_KEPT`] of them: the findings weigh an event's stamp against
+    /// where it was written.
+    pub late: Vec<LateLine>,
+}
+
+impl ClockSteps {
+    /// Late lines kept in [`ClockSteps::late`].
+    pub const LATE_KEPT: usize = 64;
+
+    /// The late line of connection `pc` stamped at `time` (within 1 ms), if there is one.
+    pub fn late_line(&self, pc: &str, time: Timestamp) -> Option<&LateLine> {
+        self.late
+            .iter()
+            .find(|l| l.pc.as_deref() == Some(pc) && (l.stamped.0 - time.0).abs() <= 1.0)
+    }
+}
+
+/// A line written after lines stamped later than it, by more than one poll interval.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LateLine {
+    /// Its line, 1-based.
+    pub line: u64,
+    /// The connection it is about, when it names one.
+    pub pc: Option<String>,
+    /// The time it is stamped with.
+    pub stamped: Timestamp,
+    /// The time of the line written just before it: it was written no earlier than that.
+    pub written_after: Timestamp,
 }
 
 /// Input formats rtcscope recognises.

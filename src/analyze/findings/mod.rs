@@ -123,11 +123,17 @@ pub enum Detail {
         media_after_ms: Option<f64>,
         /// When it never connected: what ICE tried.
         attempt: Option<IceAttempt>,
+        /// When the failure's own stamp is not to be believed: the finding is placed where
+        /// the event was written instead.
+        stale_stamp: Option<StaleStamp>,
     },
     /// Several connections failed within a second of each other.
     Together {
         /// Their ids.
         pcs: Vec<String>,
+        /// How many separate failures that would be: the two ends of a call between two
+        /// connections of this page are one.
+        faults: usize,
         /// From the first failure to the last, ms.
         spread_ms: f64,
     },
@@ -262,6 +268,19 @@ pub enum Detail {
     Plain,
 }
 
+/// A state event whose stamp the rest of the dump contradicts: it was written after lines
+/// stamped later than it, and received media kept growing after the time it is stamped with.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StaleStamp {
+    /// The time the event is stamped with, epoch ms.
+    pub stamped_ms: f64,
+    /// Its line, 1-based.
+    pub line: u64,
+    /// Whether nothing of the connection was recorded after it: the event closes the
+    /// recording.
+    pub ends_recording: bool,
+}
+
 /// A measured quantity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -324,6 +343,19 @@ pub struct Finding {
     pub detail: Detail,
     /// The series and events it used.
     pub evidence: Vec<Evidence>,
+}
+
+impl Finding {
+    /// The connection of this page that a failed attempt called, when the finding knows it
+    /// (both ends of the call are in the dump).
+    pub fn peer_in_page(&self) -> Option<&str> {
+        match &self.detail {
+            Detail::ConnectionFailed {
+                attempt: Some(a), ..
+            } => a.peer.as_deref(),
+            _ => None,
+        }
+    }
 }
 
 /// The verdict on a track, a connection or a dump.

@@ -74,6 +74,7 @@ fn failure(f: &Finding, origin: f64) -> String {
         media_until_ms,
         media_after_ms,
         attempt,
+        stale_stamp,
     } = &f.detail
     else {
         return String::new();
@@ -88,6 +89,16 @@ fn failure(f: &Finding, origin: f64) -> String {
         "the connection"
     };
     match connected_for_ms {
+        Some(up) if stale_stamp.is_some() => {
+            let stale = stale_stamp.as_ref().expect("checked above");
+            stale_failure(
+                f,
+                *up,
+                media_until_ms.unwrap_or(stale.stamped_ms),
+                stale,
+                origin,
+            )
+        }
         Some(up) => {
             let ice_up = matches!(ice_state.as_deref(), Some("connected" | "completed"));
             if let Some(after) = media_after_ms
@@ -128,6 +139,46 @@ fn failure(f: &Finding, origin: f64) -> String {
             )
         }
     }
+}
+
+/// A failure whose event was stamped long before it was written while media went on: placed
+/// where it was written, with why its own stamp is not believed, and where to look.
+fn stale_failure(
+    f: &Finding,
+    up_ms: f64,
+    media_until_ms: f64,
+    stale: &super::StaleStamp,
+    origin: f64,
+) -> String {
+    let Some(t) = f.start_ms else {
+        return String::new();
+    };
+    let when = if stale.ends_recording {
+        format!("at the end of the recording, after {}", rel(t, origin))
+    } else {
+        format!("after {}", rel(t, origin))
+    };
+    let what = if f.rule == "ice-failed" {
+        "ICE"
+    } else {
+        "the connection"
+    };
+    let ice = match &f.detail {
+        Detail::ConnectionFailed {
+            ice_state: Some(s), ..
+        } if f.rule != "ice-failed" && matches!(s.as_str(), "connected" | "completed") => {
+            "; ICE never reported leaving connected, so look at DTLS and the remote peer (a restarted server, a closed session) before the network path"
+        }
+        _ => "",
+    };
+    format!(
+        "{what} failed {when}, {:.1} s after connecting: its failed event is stamped {}, but line {} was written after lines of {} and media kept arriving until {}, so the stamp is stale{ice}",
+        up_ms / 1000.0,
+        rel(stale.stamped_ms, origin),
+        stale.line,
+        rel(t, origin),
+        rel(media_until_ms, origin),
+    )
 }
 
 /// `n thing` or `n things`.
@@ -272,7 +323,11 @@ pub fn message(f: &Finding, origin: f64) -> String {
     let body = match &f.detail {
         Detail::ConnectionFailed { .. } => failure(f, origin),
         Detail::MediaFailed { .. } => media_failure(f, origin),
-        Detail::Together { pcs, spread_ms } => format!(
+        Detail::Together {
+            pcs,
+            faults,
+            spread_ms,
+        } => format!(
             "{} connections ({}) failed {}{}: one cause on this client, such as a network change, the machine sleeping or the page closing them, rather than {} separate faults",
             pcs.len(),
             pcs.join(", "),
@@ -284,7 +339,7 @@ pub fn message(f: &Finding, origin: f64) -> String {
             f.start_ms
                 .map(|t| format!(" at {}", rel(t, origin)))
                 .unwrap_or_default(),
-            pcs.len()
+            faults
         ),
         Detail::NeverConnected { last } => match last {
             Some(s) => format!("the connection never connected (last state {s})"),

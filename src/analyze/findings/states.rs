@@ -4,7 +4,7 @@
 
 use super::connectivity::turn_configured;
 use super::ice_attempt::attempt;
-use super::{Category, Ctx, Detail, Finding, Severity};
+use super::{Category, Ctx, Detail, Finding, Severity, StaleStamp};
 use crate::analyze::states::{StateChange, StateMachine, state_history};
 use crate::model::EventKind;
 
@@ -92,7 +92,7 @@ fn failure(
     failed: &StateChange,
     rule: &'static str,
 ) -> Finding {
-    let t = failed.time.0;
+    let (t, stale_stamp) = when_failed(c, failed);
     let up = main.iter().find(|s| is_up(s) && s.time.0 <= t);
     let ice_then = state_at(ice, t);
     let checking = ice.iter().find(|s| s.state == "checking" && s.time.0 <= t);
@@ -106,6 +106,7 @@ fn failure(
             let turn = c.pc.configuration.as_ref().is_some_and(turn_configured);
             attempt(c.dump, c.pc, t, checking.map(|s| t - s.time.0), turn)
         }),
+        stale_stamp,
     };
     let mut f = c
         .finding(rule, Severity::Error, Category::Connectivity, detail)
@@ -123,6 +124,40 @@ fn failure(
         }
     }
     f
+}
+
+/// When the connection failed, epoch ms: the failure event's stamp, unless the event was
+/// written late (after lines stamped later, see [`crate::model::LateLine`]) and received
+/// media kept growing after its stamp. A failed connection carries no media, so then the
+/// stamp is stale, and the failure lies after the line it was written after.
+fn when_failed(c: &Ctx<'_>, failed: &StateChange) -> (f64, Option<StaleStamp>) {
+    let stamped = failed.time.0;
+    let late = c
+        .dump
+        .integrity
+        .clock
+        .as_ref()
+        .and_then(|k| k.late_line(c.pc.id.as_str(), failed.time));
+    let Some(late) = late else {
+        return (stamped, None);
+    };
+    let Some(media) = last_growth(c, |at| at > stamped + 1.0) else {
+        return (stamped, None);
+    };
+    let t = late.written_after.0.max(media);
+    let last_sample =
+        c.pc.stats
+            .reports
+            .iter()
+            .filter_map(|r| r.timestamps.last())
+            .map(|ts| ts.0)
+            .fold(f64::NEG_INFINITY, f64::max);
+    let stale = StaleStamp {
+        stamped_ms: stamped,
+        line: late.line,
+        ends_recording: last_sample <= t + 1.0,
+    };
+    (t, Some(stale))
 }
 
 /// The last poll whose time passes `window` at which any received stream's bytes had grown.
@@ -144,24 +179,33 @@ fn last_growth(c: &Ctx<'_>, window: impl Fn(f64) -> bool) -> Option<f64> {
 }
 
 /// `connections-failed-together`: two or more connections of the dump that failed within
-/// a second of each other failed of one cause on this client.
+/// a second of each other failed of one cause on this client. The two ends of a call
+/// between two connections of this page count as one fault, so they alone are not a group.
 pub(super) fn together(found: &[Finding]) -> Option<Finding> {
-    let mut failures: Vec<(f64, &str)> = found
+    let mut failures: Vec<Failure<'_>> = found
         .iter()
         .filter(|f| matches!(f.rule, "connection-failed" | "ice-failed"))
-        .filter_map(|f| Some((f.start_ms?, f.pc.as_deref()?)))
+        .filter_map(|f| {
+            Some(Failure {
+                at: f.start_ms?,
+                pc: f.pc.as_deref()?,
+                peer: f.peer_in_page(),
+            })
+        })
         .collect();
-    failures.sort_by(|a, b| a.0.total_cmp(&b.0));
-    // The largest group whose spread stays under TOGETHER_MS.
-    let mut best: Option<&[(f64, &str)]> = None;
+    failures.sort_by(|a, b| a.at.total_cmp(&b.at));
+    // The group with the most faults whose spread stays under TOGETHER_MS.
+    let mut best: Option<(&[Failure<'_>], usize)> = None;
     for i in 0..failures.len() {
-        let j = failures[i..].partition_point(|f| f.0 - failures[i].0 <= TOGETHER_MS) + i;
-        if j - i >= 2 && best.is_none_or(|b| j - i > b.len()) {
-            best = Some(&failures[i..j]);
+        let j = failures[i..].partition_point(|f| f.at - failures[i].at <= TOGETHER_MS) + i;
+        let group = &failures[i..j];
+        let n = faults(group);
+        if n >= 2 && best.is_none_or(|(_, m)| n > m) {
+            best = Some((group, n));
         }
     }
-    let group = best?;
-    let (start, end) = (group[0].0, group[group.len() - 1].0);
+    let (group, faults) = best?;
+    let (start, end) = (group[0].at, group[group.len() - 1].at);
     Some(Finding {
         rule: "connections-failed-together",
         severity: Severity::Warning,
@@ -171,9 +215,55 @@ pub(super) fn together(found: &[Finding]) -> Option<Finding> {
         start_ms: Some(start),
         end_ms: Some(end),
         detail: Detail::Together {
-            pcs: group.iter().map(|(_, pc)| (*pc).to_owned()).collect(),
+            pcs: group.iter().map(|f| f.pc.to_owned()).collect(),
+            faults,
             spread_ms: end - start,
         },
         evidence: Vec::new(),
     })
+}
+
+/// One failure, for grouping.
+struct Failure<'a> {
+    at: f64,
+    pc: &'a str,
+    /// The connection of this page at the other end, when it had one.
+    peer: Option<&'a str>,
+}
+
+/// Separate faults among `group`: a failure whose peer failed before it in the group is the
+/// other end of that one.
+fn faults(group: &[Failure<'_>]) -> usize {
+    group
+        .iter()
+        .enumerate()
+        .filter(|(k, f)| {
+            !f.peer
+                .is_some_and(|p| group[..*k].iter().any(|g| g.pc == p))
+        })
+        .count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failure<'a>(pc: &'a str, peer: Option<&'a str>) -> Failure<'a> {
+        Failure { at: 0.0, pc, peer }
+    }
+
+    #[test]
+    fn the_two_ends_of_one_call_are_one_fault() {
+        let pair = [failure("PC_1", Some("PC_2")), failure("PC_2", Some("PC_1"))];
+        assert_eq!(faults(&pair), 1);
+        let three = [
+            failure("PC_0", None),
+            failure("PC_1", Some("PC_2")),
+            failure("PC_2", Some("PC_1")),
+        ];
+        assert_eq!(faults(&three), 2);
+        // A peer outside the group does not merge anything.
+        let apart = [failure("PC_1", Some("PC_9")), failure("PC_2", None)];
+        assert_eq!(faults(&apart), 2);
+    }
 }
