@@ -94,13 +94,15 @@ fn internals_txt() {
     assert!(
         matches!(last_text(video, "[codec]"), Some(StatValue::Text(c)) if c.starts_with("VP8"))
     );
-    // Every numeric sample of the file (19659, counted by an independent Python reading).
+    // Every numeric sample of the file (19659, counted by an independent Python reading),
+    // and the 308 numeric members of its 77 nested objects (qualityLimitationDurations),
+    // each a series of its own.
     assert_eq!(
         d.peer_connections
             .iter()
             .map(|p| p.stats.sample_count())
             .sum::<usize>(),
-        19_659
+        19_659 + 308
     );
 }
 
@@ -172,7 +174,9 @@ fn rtcstats_v3_from_rtcstats_js() {
             .iter()
             .map(|p| p.stats.sample_count())
             .sum::<usize>(),
-        16_573
+        // The 85 polls of the two outbound video reports carry the four members of
+        // qualityLimitationDurations, as series of their own since nested objects are split.
+        16_573 + 4 * 85
     );
 }
 
@@ -249,4 +253,49 @@ fn jitsi_rtcstats_client() {
         .find(|r| r.report_type == "candidate-pair")
         .unwrap();
     assert_eq!(points(pair, "availableOutgoingBitrate")[0].1, 300_000.0);
+}
+
+/// A nested object is a series per member, in every format: the same poll of the same
+/// sender, recorded as webrtc-internals, Chrome's rtcstats download and rtcstats-js, holds
+/// the same `qualityLimitationDurations.none`, and no JSON text of the object is kept.
+#[test]
+fn nested_objects_are_member_series_in_every_format() {
+    let at = 1_795_564_029_566.45;
+    for (file, pc, id) in [
+        (
+            "recorded/webrtc_internals_dump_v3_loopback_30s.txt",
+            0,
+            "OT01V2276374674",
+        ),
+        (
+            "recorded/webrtc_internals_rtcstats_dump_v3_loopback_30s.gz",
+            0,
+            "OT01V2276374674",
+        ),
+        // rtcstats-js names reports by number; 12 is the sender of SSRC 2276374674.
+        ("recorded/rtcstats-v3_loopback_30s.jsonl", 0, "12"),
+    ] {
+        let d = load(&shared(file));
+        let r = report(&d.peer_connections[pc], id);
+        let none = points(r, "qualityLimitationDurations.none");
+        let v = none
+            .iter()
+            .find(|(t, _)| (t - at).abs() < 0.01)
+            .unwrap_or_else(|| panic!("{file}: no sample at {at}"));
+        assert_eq!(v.1, 20.022, "{file}");
+        assert!(
+            points(r, "qualityLimitationDurations.cpu")
+                .iter()
+                .all(|p| p.1 == 0.0)
+        );
+        assert!(
+            r.attribute("qualityLimitationDurations").is_none(),
+            "{file}"
+        );
+        let members: Vec<&str> = r
+            .members("qualityLimitationDurations")
+            .map(|(m, _)| m)
+            .collect();
+        assert_eq!(members.len(), 4, "{file}: {members:?}");
+    }
 }

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::ice::{describe, grid_at};
 use super::rates::derived_named;
 use super::states::{StateMachine, states_entered};
-use crate::model::{PeerConnection, Report, Series, StatValue, Timestamp};
+use crate::model::{PeerConnection, Report, Series, Timestamp};
 
 /// The value at percentile `p` (0–100) of `values`, NaN ignored, by linear interpolation
 /// between closest ranks.
@@ -251,9 +251,7 @@ pub fn summarize_session(pc: &PeerConnection) -> SessionSummary {
                 if kind == "video" {
                     d.quality_limited_s = reports
                         .iter()
-                        .filter_map(|r| {
-                            quality_limited_seconds(r.last_text("qualityLimitationDurations")?)
-                        })
+                        .filter_map(|r| quality_limited_seconds(r))
                         .reduce(|a, b| a + b);
                 }
             }
@@ -292,14 +290,15 @@ impl SessionSummary {
     }
 }
 
-/// Seconds spent limited (any reason but `none`) from a `qualityLimitationDurations` value.
-fn quality_limited_seconds(value: &StatValue) -> Option<f64> {
-    let json: serde_json::Value = serde_json::from_str(&value.as_text()).ok()?;
-    let obj = json.as_object()?;
+/// Seconds spent limited (any reason but `none`), from a report's
+/// `qualityLimitationDurations`.
+fn quality_limited_seconds(r: &Report) -> Option<f64> {
+    let durations = r.last_members("qualityLimitationDurations")?;
     Some(
-        obj.iter()
-            .filter(|(k, _)| k.as_str() != "none")
-            .filter_map(|(_, v)| v.as_f64())
+        durations
+            .iter()
+            .filter(|(k, _)| *k != "none")
+            .map(|(_, v)| v)
             .sum(),
     )
 }

@@ -266,7 +266,10 @@ fn window(raw: &RawSeries<'_>) -> Window {
 }
 
 /// Adds a series' values and changes to `report`, value `i` at timestamp `slots[i]`.
-fn push_placed(report: &mut Report, prop: &str, p: ParsedValues, slots: &[usize]) {
+fn push_placed(report: &mut Report, prop: &str, mut p: ParsedValues, slots: &[usize]) {
+    for (key, member) in std::mem::take(&mut p.members) {
+        push_placed(report, &format!("{prop}.{key}"), member, slots);
+    }
     let n = report.timestamps.len();
     if !p.changes.is_empty() {
         let changes = p

@@ -15,9 +15,54 @@ pub struct ParsedValues {
     /// `(index, value)` where a non-numeric sample differs from the previous non-numeric one
     /// (`null` samples are neither).
     pub changes: Vec<(usize, Value)>,
+    /// The members of samples that are objects (`qualityLimitationDurations`), by key in
+    /// first-seen order, each with one entry per sample: a nested object becomes a series
+    /// per member rather than JSON text per sample.
+    pub members: Vec<(String, ParsedValues)>,
 }
 
 impl ParsedValues {
+    /// Sample `idx`, an object: each member goes to its own values.
+    fn push_object(&mut self, idx: usize, map: serde_json::Map<String, Value>) {
+        self.numbers.push(f64::NAN);
+        for (key, v) in map {
+            let j = match self.members.iter().position(|(k, _)| *k == key) {
+                Some(j) => j,
+                None => {
+                    self.members.push((key, ParsedValues::default()));
+                    self.members.len() - 1
+                }
+            };
+            let m = &mut self.members[j].1;
+            m.numbers.resize(idx, f64::NAN);
+            m.push_value(idx, v);
+        }
+    }
+
+    /// Sample `idx`, already parsed.
+    fn push_value(&mut self, idx: usize, v: Value) {
+        match v {
+            Value::Number(n) => self.numbers.push(n.as_f64().unwrap_or(f64::NAN)),
+            Value::Null => self.numbers.push(f64::NAN),
+            Value::String(s) => self.push_text(idx, &s),
+            Value::Object(map) => self.push_object(idx, map),
+            other => self.push_other(idx, other),
+        }
+    }
+
+    /// Pads every member to one entry per sample.
+    fn finish(mut self) -> Self {
+        let n = self.numbers.len();
+        self.members = std::mem::take(&mut self.members)
+            .into_iter()
+            .map(|(k, mut m)| {
+                m.numbers.resize(n, f64::NAN);
+                (k, m.finish())
+            })
+            .collect();
+        self
+    }
+
     fn push_other(&mut self, idx: usize, v: Value) {
         self.numbers.push(f64::NAN);
         if self.changes.last().is_none_or(|(_, last)| *last != v) {
@@ -35,6 +80,9 @@ impl ParsedValues {
 
     /// Drops the oldest `n` samples, keeping the value in force at the new first sample.
     pub fn drop_front(&mut self, n: usize) {
+        for (_, m) in &mut self.members {
+            m.drop_front(n);
+        }
         self.numbers.drain(..n);
         let in_force = self.changes.iter().rposition(|(i, _)| *i < n);
         let keep_from = in_force.unwrap_or(0);
@@ -164,11 +212,7 @@ pub fn parse_values(text: &str) -> Result<ParsedValues, String> {
                     serde_json::Deserializer::from_str(&text[i..]).into_iter::<Value>();
                 match stream.next() {
                     Some(Ok(v)) => {
-                        if v.is_null() {
-                            out.numbers.push(f64::NAN);
-                        } else {
-                            out.push_other(idx, v);
-                        }
+                        out.push_value(idx, v);
                         i += stream.byte_offset();
                     }
                     _ => return Err(format!("sample {idx} is not valid JSON")),
@@ -178,7 +222,7 @@ pub fn parse_values(text: &str) -> Result<ParsedValues, String> {
         i = skip_ws(b, i);
         match b.get(i) {
             Some(b',') => i = skip_ws(b, i + 1),
-            Some(b']') => return Ok(out),
+            Some(b']') => return Ok(out.finish()),
             _ => {
                 return Err(format!(
                     "values array is malformed after {} samples",
@@ -202,6 +246,30 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn nested_objects_are_split_into_members() {
+        let p = parse_values(
+            r#"[{"none":1,"cpu":0},null,{"none":2,"cpu":0.5,"why":"x"},{"none":3,"deep":{"a":4}}]"#,
+        )
+        .unwrap();
+        assert!(p.numbers.iter().all(|v| v.is_nan()));
+        assert!(p.changes.is_empty());
+        let member = |k: &str| &p.members.iter().find(|(m, _)| m == k).unwrap().1;
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        let nan = f64::NAN;
+        assert_eq!(bits(&member("none").numbers), bits(&[1.0, nan, 2.0, 3.0]));
+        assert_eq!(bits(&member("cpu").numbers), bits(&[0.0, nan, 0.5, nan]));
+        assert_eq!(member("why").changes, vec![(2, json!("x"))]);
+        assert_eq!(member("why").numbers.len(), 4);
+        let deep = &member("deep").members[0];
+        assert_eq!(deep.0, "a");
+        assert_eq!(bits(&deep.1.numbers), bits(&[nan, nan, nan, 4.0]));
+        // Dropping the oldest samples drops them from every member too.
+        let mut p = p;
+        p.drop_front(2);
+        assert_eq!(p.members[0].1.numbers, vec![2.0, 3.0]);
+    }
+
+    #[test]
     fn values_parsing() {
         let p = parse_values("[1, 2.5,-3e2 ,null,true,\"VP8\",\"a\\\"b\",{\"x\":1}]").unwrap();
         assert_eq!(p.numbers.len(), 8);
@@ -209,13 +277,15 @@ mod tests {
         assert!(p.numbers[3..].iter().all(|v| v.is_nan()));
         assert_eq!(
             p.changes,
-            vec![
-                (4, json!(true)),
-                (5, json!("VP8")),
-                (6, json!("a\"b")),
-                (7, json!({"x": 1}))
-            ]
+            vec![(4, json!(true)), (5, json!("VP8")), (6, json!("a\"b")),]
         );
+        // An object is a member series, padded to every sample.
+        assert_eq!(p.members.len(), 1);
+        let (key, x) = &p.members[0];
+        assert_eq!(key, "x");
+        assert_eq!(x.numbers.len(), 8);
+        assert_eq!(x.numbers[7], 1.0);
+        assert!(x.numbers[..7].iter().all(|v| v.is_nan()));
         // Only changes are kept.
         let p = parse_values("[\"a\",\"a\",null,\"a\",\"b\",true,true]").unwrap();
         assert_eq!(

@@ -35,6 +35,17 @@ struct Prop {
     changed: bool,
     series: u32,
     attribute: u32,
+    /// Where the members of a nested object go, in the order they were first seen.
+    members: Vec<Member>,
+}
+
+/// A member of a nested object (`qualityLimitationDurations.cpu`): numeric members become
+/// series of their own, others change lists, both named `object.member`.
+#[derive(Debug)]
+struct Member {
+    key: Name,
+    series: u32,
+    attribute: u32,
 }
 
 impl Prop {
@@ -112,6 +123,7 @@ impl LiveReport {
                     changed: true,
                     series: UNSET,
                     attribute: UNSET,
+                    members: Vec::new(),
                 });
                 *hint = self.props.len();
             }
@@ -149,6 +161,10 @@ impl LiveReport {
         };
         let numeric_strings = stats.numeric_strings(slot);
         for p in &mut self.props {
+            if matches!(p.value, Val::Obj(_)) {
+                p.emit_members(stats, slot, k, ts, numeric_strings);
+                continue;
+            }
             let number = match &p.value {
                 Val::Num(v) => Some(*v),
                 Val::Str(_) if numeric_strings => p.numeric,
@@ -170,6 +186,65 @@ impl LiveReport {
             stats.push_change_at(slot, p.attribute, ts, stat_value(&p.value));
             p.changed = false;
         }
+    }
+}
+
+impl Prop {
+    /// Appends sample `k` (at `ts`) of a nested object's members. A member that is itself an
+    /// object (no stat has one) is kept as JSON text.
+    fn emit_members(
+        &mut self,
+        stats: &mut StatsBuilder,
+        slot: usize,
+        k: usize,
+        ts: f64,
+        numeric_strings: bool,
+    ) {
+        let Prop {
+            name,
+            value: Val::Obj(entries),
+            changed,
+            members,
+            ..
+        } = self
+        else {
+            return;
+        };
+        for (i, (key, v)) in entries.iter().enumerate() {
+            // Merged deltas keep members in place, so the i-th is nearly always the same.
+            let j = match members.get(i) {
+                Some(m) if m.key == *key => i,
+                _ => members
+                    .iter()
+                    .position(|m| m.key == *key)
+                    .unwrap_or_else(|| {
+                        members.push(Member {
+                            key: key.clone(),
+                            series: UNSET,
+                            attribute: UNSET,
+                        });
+                        members.len() - 1
+                    }),
+            };
+            let m = &mut members[j];
+            let number = match v {
+                Val::Num(x) => Some(*x),
+                Val::Str(s) if numeric_strings => parse_js_number(s),
+                _ => None,
+            };
+            if let Some(x) = number {
+                if m.series == UNSET {
+                    m.series = stats.series_slot(slot, &format!("{name}.{key}"), k);
+                }
+                stats.push_number_at(slot, m.series, k, x);
+            } else if *changed && !matches!(v, Val::Null) {
+                if m.attribute == UNSET {
+                    m.attribute = stats.attribute_slot(slot, &format!("{name}.{key}"));
+                }
+                stats.push_change_at(slot, m.attribute, ts, stat_value(v));
+            }
+        }
+        *changed = false;
     }
 }
 
@@ -429,6 +504,41 @@ mod tests {
     }
 
     /// The worked example of FORMATS.md §2.4, produced by the reference encoder.
+    #[test]
+    fn nested_objects_become_member_series() {
+        let mut s = LiveReports::default();
+        let mut stats = StatsBuilder::default();
+        v3(
+            &mut s,
+            r#"{"0": {"80": 100, "96": {"none": 1, "cpu": 0, "note": "x"}, "type": 2}, "t": 1000}"#,
+        );
+        s.emit(&mut stats, 1000.0, false);
+        // A delta that names one member merges into the others.
+        v3(&mut s, r#"{"0": {"96": {"none": 2}}, "t": 2000}"#);
+        s.emit(&mut stats, 2000.0, false);
+        v3(
+            &mut s,
+            r#"{"0": {"96": {"cpu": 0.5, "note": "y"}}, "t": 3000}"#,
+        );
+        s.emit(&mut stats, 3000.0, false);
+        let stats = stats.finish();
+        let r = &stats.reports[0];
+        let name = "qualityLimitationDurations";
+        assert!(r.attribute(name).is_none(), "no JSON text per change");
+        let none = &r.series(&format!("{name}.none")).unwrap().values;
+        assert_eq!(*none, vec![1.0, 2.0, 2.0]);
+        let cpu = &r.series(&format!("{name}.cpu")).unwrap().values;
+        assert_eq!(*cpu, vec![0.0, 0.0, 0.5]);
+        let note = r.attribute(&format!("{name}.note")).unwrap();
+        let changes: Vec<String> = note
+            .changes
+            .iter()
+            .map(|(_, v)| v.as_text().into())
+            .collect();
+        assert_eq!(changes, ["x", "y"]);
+        assert_eq!(r.last_members(name).unwrap(), [("none", 2.0), ("cpu", 0.5)]);
+    }
+
     #[test]
     fn v3_worked_example() {
         let mut s = LiveReports::default();

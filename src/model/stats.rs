@@ -63,8 +63,9 @@ pub enum StatValue {
     Bool(bool),
     /// A string (`qualityLimitationReason`, `mimeType`, …).
     Text(String),
-    /// Anything else (objects such as `qualityLimitationDurations`, arrays, `null`), as
-    /// compact JSON text.
+    /// Anything else (arrays, objects inside a nested object), as compact JSON text. A
+    /// nested object such as `qualityLimitationDurations` is not kept whole: each member is a
+    /// series or change list of its own, named `object.member` (see [`Report::members`]).
     Json(String),
 }
 
@@ -132,6 +133,26 @@ impl Report {
     /// The last value of the non-numeric property `name`, if any.
     pub fn last_text(&self, name: &str) -> Option<&StatValue> {
         self.attribute(name)?.changes.last().map(|(_, v)| v)
+    }
+
+    /// The numeric members of the nested object `name` (`qualityLimitationDurations`), each
+    /// with its series: every decoder stores member `cpu` as series
+    /// `qualityLimitationDurations.cpu`.
+    pub fn members<'a>(&'a self, name: &'a str) -> impl Iterator<Item = (&'a str, &'a Series)> {
+        self.series.iter().filter_map(move |s| {
+            let member = s.name.strip_prefix(name)?.strip_prefix('.')?;
+            (!member.contains('.')).then_some((member, s))
+        })
+    }
+
+    /// The last value of each numeric member of the nested object `name`, in order of
+    /// appearance; `None` when the report has no such object.
+    pub fn last_members<'a>(&'a self, name: &'a str) -> Option<Vec<(&'a str, f64)>> {
+        let members: Vec<(&str, f64)> = self
+            .members(name)
+            .filter_map(|(m, s)| Some((m, s.values.iter().rev().find(|v| !v.is_nan())?)))
+            .collect();
+        (!members.is_empty()).then_some(members)
     }
 }
 

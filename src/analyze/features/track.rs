@@ -401,19 +401,20 @@ fn last_stats(f: &mut Fields, pc: &PeerConnection, r: &Report, t: &TrackInfo<'_>
 }
 
 fn outbound_video(f: &mut Fields, r: &Report, at: Timestamp) {
-    if let Some(durations) = r
-        .last_text("qualityLimitationDurations")
-        .and_then(|v| serde_json::from_str::<Value>(&v.as_text()).ok())
-        && let Some(map) = durations.as_object()
-    {
-        let total: f64 = map.values().filter_map(Value::as_f64).sum();
+    if let Some(durations) = r.last_members("qualityLimitationDurations") {
+        let total: f64 = durations.iter().map(|(_, v)| v).sum();
+        let of = |key: &str| {
+            durations
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map_or(0.0, |(_, v)| *v)
+        };
         for (name, key) in [
             ("bandwidthQualityLimitationPercentage", "bandwidth"),
             ("cpuQualityLimitationPercentage", "cpu"),
             ("otherQualityLimitationPercentage", "other"),
         ] {
-            let v = map.get(key).and_then(Value::as_f64).unwrap_or(0.0);
-            put(f, name, number(v / total));
+            put(f, name, number(of(key) / total));
         }
     }
     put(
@@ -436,17 +437,9 @@ fn outbound_video(f: &mut Fields, r: &Report, at: Timestamp) {
     }
     // The per-plane sums only mean something next to their count.
     let measurements = last(r, "psnrMeasurements", at);
-    if measurements.is_some()
-        && let Some(sums) = r
-            .last_text("psnrSum")
-            .and_then(|v| serde_json::from_str::<Value>(&v.as_text()).ok())
-    {
+    if measurements.is_some() {
         for (name, plane) in [("psnrSumY", "y"), ("psnrSumU", "u"), ("psnrSumV", "v")] {
-            put(
-                f,
-                name,
-                sums.get(plane).and_then(Value::as_f64).and_then(number),
-            );
+            put(f, name, last(r, &format!("psnrSum.{plane}"), at));
         }
     }
     put(f, "psnrMeasurements", measurements);

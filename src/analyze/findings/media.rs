@@ -1,7 +1,5 @@
 //! Media: video quality, audio concealment, the CPU, and media that stopped or never flowed.
 
-use serde_json::Value;
-
 use super::metrics::Stream;
 use super::{Category, Ctx, Detail, Finding, Metric, Severity};
 use crate::analyze::compare::percentile;
@@ -90,17 +88,10 @@ fn span(r: &Report) -> (f64, f64) {
 }
 
 fn quality_limited(c: &Ctx<'_>, s: &Stream<'_>, out: &mut Vec<Finding>) {
-    let Some(durations) = s
-        .report
-        .last_text("qualityLimitationDurations")
-        .and_then(|v| serde_json::from_str::<Value>(&v.as_text()).ok())
-    else {
+    let Some(durations) = s.report.last_members("qualityLimitationDurations") else {
         return;
     };
-    let Some(map) = durations.as_object() else {
-        return;
-    };
-    let total: f64 = map.values().filter_map(Value::as_f64).sum();
+    let total: f64 = durations.iter().map(|(_, v)| v).sum();
     if total <= 0.0 {
         return;
     }
@@ -108,7 +99,11 @@ fn quality_limited(c: &Ctx<'_>, s: &Stream<'_>, out: &mut Vec<Finding>) {
         ("bandwidth", "quality-limited-bandwidth", Category::Network),
         ("cpu", "quality-limited-cpu", Category::Cpu),
     ] {
-        let pct = 100.0 * map.get(key).and_then(Value::as_f64).unwrap_or(0.0) / total;
+        let spent = durations
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map_or(0.0, |(_, v)| *v);
+        let pct = 100.0 * spent / total;
         if pct > c.t.quality_limited_pct {
             // The range: from the first sample limited by this reason to the last.
             let reason = s.report.attribute("qualityLimitationReason");
@@ -135,7 +130,10 @@ fn quality_limited(c: &Ctx<'_>, s: &Stream<'_>, out: &mut Vec<Finding>) {
             let mut f = c
                 .finding(rule, Severity::Warning, category, detail)
                 .on(s.label.clone())
-                .series(s.report.id.as_str(), "qualityLimitationDurations")
+                .series(
+                    s.report.id.as_str(),
+                    &format!("qualityLimitationDurations.{key}"),
+                )
                 .series(s.report.id.as_str(), "qualityLimitationReason");
             if let (Some(a), Some(b)) = (start, end) {
                 f = f.during(a, b);

@@ -136,9 +136,8 @@ pub fn chart_for(stat: &str) -> Option<&'static str> {
         "framesPerSecond" => "frames_per_second",
         "frameHeight" | "frameWidth" => "resolution",
         "availableOutgoingBitrate" => "available_outgoing_bitrate",
-        "targetBitrate" | "qualityLimitationDurations" | "qualityLimitationReason" => {
-            "video_bitrate"
-        }
+        "targetBitrate" | "qualityLimitationReason" => "video_bitrate",
+        s if s.starts_with("qualityLimitationDurations") => "video_bitrate",
         _ => return None,
     })
 }
