@@ -5,6 +5,7 @@
 
 mod event_kind;
 mod ids;
+mod packed;
 pub mod rates;
 mod stats;
 mod time;

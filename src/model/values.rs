@@ -1,11 +1,14 @@
-//! The value column of a series: stored once while every sample holds the same value, densely
-//! from the first sample that differs.
+//! The value column of a series: stored once while every sample holds the same value, then
+//! packed into narrow integers when every value allows it exactly (see [`super::packed`]),
+//! else as plain `f64`s.
 //!
 //! Most numeric properties of a getStats report never change over a call (`ssrc`,
 //! `payloadType`, `clockRate`, `channels`, a candidate's `port` and `priority`…), and a
 //! dense column would spend eight bytes per sample on each of them.
 
 use std::fmt;
+
+use super::packed::Packed;
 
 /// One value per report sample, `NaN` where a sample has none (see [`super::Series`]).
 #[derive(Clone, Default)]
@@ -16,7 +19,9 @@ enum Repr {
     /// `len` samples, all with the value whose bits are `bits` (bitwise, so a column of
     /// `NaN`s is constant too).
     Constant { bits: u64, len: usize },
-    /// At least two different values.
+    /// At least two different values, each an integer once scaled by a power of ten.
+    Packed(Packed),
+    /// At least two different values, some of which do not pack.
     Dense(Vec<f64>),
 }
 
@@ -44,6 +49,7 @@ impl Values {
     pub fn len(&self) -> usize {
         match &self.0 {
             Repr::Constant { len, .. } => *len,
+            Repr::Packed(p) => p.len(),
             Repr::Dense(v) => v.len(),
         }
     }
@@ -62,6 +68,7 @@ impl Values {
     pub fn get(&self, i: usize) -> Option<f64> {
         match &self.0 {
             Repr::Constant { bits, len } => (i < *len).then(|| f64::from_bits(*bits)),
+            Repr::Packed(p) => p.get(i),
             Repr::Dense(v) => v.get(i).copied(),
         }
     }
@@ -83,6 +90,11 @@ impl Values {
                 v: f64::from_bits(*bits),
                 left: *len,
             }),
+            Repr::Packed(p) => Iter(IterRepr::Packed {
+                p,
+                front: 0,
+                back: p.len(),
+            }),
             Repr::Dense(v) => Iter(IterRepr::Dense(v.iter())),
         }
     }
@@ -95,13 +107,33 @@ impl Values {
                 *len += 1;
             }
             Repr::Constant { bits, len } => {
-                // The first different value: from here on the column is dense.
-                let mut dense = Vec::with_capacity((*len + 1).next_power_of_two());
-                dense.resize(*len, f64::from_bits(*bits));
-                dense.push(v);
-                self.0 = Repr::Dense(dense);
+                // The first different value: from here on the column is packed or dense.
+                let c = f64::from_bits(*bits);
+                let all = std::iter::repeat_n(c, *len).chain(std::iter::once(v));
+                *self = Values::varying(all);
+            }
+            Repr::Packed(p) => {
+                if !p.push(v) {
+                    // A value the packing cannot hold: repack at a finer scale, or go dense
+                    // (at most once per power of ten, then for good).
+                    let old = std::mem::take(self);
+                    *self = Values::varying(old.iter().chain(std::iter::once(v)));
+                }
             }
             Repr::Dense(d) => d.push(v),
+        }
+    }
+
+    /// A column of values that are not all the same: packed when they allow it.
+    fn varying(values: impl Iterator<Item = f64> + Clone) -> Values {
+        match Packed::build(values.clone()) {
+            Some(p) => Values(Repr::Packed(p)),
+            None => {
+                let (n, _) = values.size_hint();
+                let mut dense = Vec::with_capacity(n.next_power_of_two());
+                dense.extend(values);
+                Values(Repr::Dense(dense))
+            }
         }
     }
 
@@ -110,6 +142,7 @@ impl Values {
         if len <= self.len() {
             match &mut self.0 {
                 Repr::Constant { len: n, .. } => *n = len,
+                Repr::Packed(p) => p.truncate(len),
                 Repr::Dense(d) => d.truncate(len),
             }
             return;
@@ -119,10 +152,11 @@ impl Values {
                 *bits = v.to_bits();
                 *n = len;
             }
+            Repr::Dense(d) => d.resize(len, v),
             _ => {
-                let mut dense = std::mem::take(self).into_vec();
-                dense.resize(len, v);
-                self.0 = Repr::Dense(dense);
+                for _ in self.len()..len {
+                    self.push(v);
+                }
             }
         }
     }
@@ -136,28 +170,37 @@ impl Values {
     pub fn into_vec(self) -> Vec<f64> {
         match self.0 {
             Repr::Constant { bits, len } => vec![f64::from_bits(bits); len],
+            Repr::Packed(_) => self.to_vec(),
             Repr::Dense(v) => v,
         }
     }
 
-    /// Stores the column once if every value is the same, and gives back spare capacity.
+    /// Stores the column once if every value is the same, else packed if it can be, and
+    /// gives back spare capacity.
     pub fn compact(&mut self) {
-        if let Repr::Dense(d) = &mut self.0 {
-            match d.first() {
-                Some(first) if d.iter().all(|v| v.to_bits() == first.to_bits()) => {
-                    *self = Values::repeat(*first, d.len());
-                }
-                _ => d.shrink_to_fit(),
-            }
+        let Some(first) = self.first() else {
+            return;
+        };
+        if self.iter().all(|v| v.to_bits() == first.to_bits()) {
+            *self = Values::repeat(first, self.len());
+            return;
         }
+        if let Repr::Dense(d) = &self.0
+            && let Some(p) = Packed::build(d.iter().copied())
+        {
+            self.0 = Repr::Packed(p);
+        }
+        self.shrink();
     }
 
     /// Gives back spare capacity. Cheaper than [`Values::compact`] when the column was built
-    /// by [`Values::push`] and growing [`Values::resize`], which never leave a dense column whose
-    /// values are all the same.
+    /// by [`Values::push`] and growing [`Values::resize`], which never leave a column whose
+    /// values are all the same, and pack whatever can be packed.
     pub fn shrink(&mut self) {
-        if let Repr::Dense(d) = &mut self.0 {
-            d.shrink_to_fit();
+        match &mut self.0 {
+            Repr::Constant { .. } => {}
+            Repr::Packed(p) => p.shrink_to_fit(),
+            Repr::Dense(d) => d.shrink_to_fit(),
         }
     }
 
@@ -166,6 +209,7 @@ impl Values {
     pub fn identity(&self) -> (usize, usize) {
         match &self.0 {
             Repr::Constant { .. } => (std::ptr::from_ref(self) as usize, self.len()),
+            Repr::Packed(p) => (p.as_ptr(), p.len()),
             Repr::Dense(v) => (v.as_ptr() as usize, v.len()),
         }
     }
@@ -174,6 +218,7 @@ impl Values {
     pub fn heap_bytes(&self) -> usize {
         match &self.0 {
             Repr::Constant { .. } => 0,
+            Repr::Packed(p) => p.heap_bytes(),
             Repr::Dense(v) => v.capacity() * size_of::<f64>(),
         }
     }
@@ -230,6 +275,7 @@ impl fmt::Debug for Values {
             Repr::Constant { bits, len } => {
                 write!(f, "[{:?}; {len}]", f64::from_bits(*bits))
             }
+            Repr::Packed(_) => f.debug_list().entries(self.iter()).finish(),
             Repr::Dense(v) => f.debug_list().entries(v).finish(),
         }
     }
@@ -241,7 +287,16 @@ pub struct Iter<'a>(IterRepr<'a>);
 
 #[derive(Clone)]
 enum IterRepr<'a> {
-    Constant { v: f64, left: usize },
+    Constant {
+        v: f64,
+        left: usize,
+    },
+    /// Samples `front..back` of a packed column.
+    Packed {
+        p: &'a Packed,
+        front: usize,
+        back: usize,
+    },
     Dense(std::slice::Iter<'a, f64>),
 }
 
@@ -253,6 +308,13 @@ impl Iterator for Iter<'_> {
             IterRepr::Constant { v, left } => {
                 *left = left.checked_sub(1)?;
                 Some(*v)
+            }
+            IterRepr::Packed { p, front, back } => {
+                if front == back {
+                    return None;
+                }
+                *front += 1;
+                p.get(*front - 1)
             }
             IterRepr::Dense(it) => it.next().copied(),
         }
@@ -273,6 +335,14 @@ impl Iterator for Iter<'_> {
                 *left -= n + 1;
                 Some(*v)
             }
+            IterRepr::Packed { p, front, back } => {
+                if n >= *back - *front {
+                    *front = *back;
+                    return None;
+                }
+                *front += n + 1;
+                p.get(*front - 1)
+            }
             IterRepr::Dense(it) => it.nth(n).copied(),
         }
     }
@@ -285,6 +355,13 @@ impl DoubleEndedIterator for Iter<'_> {
                 *left = left.checked_sub(1)?;
                 Some(*v)
             }
+            IterRepr::Packed { p, front, back } => {
+                if front == back {
+                    return None;
+                }
+                *back -= 1;
+                p.get(*back)
+            }
             IterRepr::Dense(it) => it.next_back().copied(),
         }
     }
@@ -294,6 +371,7 @@ impl ExactSizeIterator for Iter<'_> {
     fn len(&self) -> usize {
         match &self.0 {
             IterRepr::Constant { left, .. } => *left,
+            IterRepr::Packed { front, back, .. } => back - front,
             IterRepr::Dense(it) => it.len(),
         }
     }
@@ -303,15 +381,112 @@ impl std::iter::FusedIterator for Iter<'_> {}
 
 #[cfg(test)]
 mod tests {
+    /// Pushes and resizes of values drawn from a pool that mixes what packs (counters,
+    /// short decimals, NaN) with what does not (`-0.0`, long fractions, jumps past 32 bits),
+    /// against a plain vector: every read agrees bit for bit, whatever the storage became.
+    #[test]
+    fn every_storage_reads_back_what_was_pushed() {
+        let pool = [
+            0.0,
+            1.0,
+            7.0,
+            1_795_564_009_566.0,
+            0.005,
+            12.25,
+            f64::NAN,
+            -3.0,
+            -0.0,
+            0.1 + 0.2,
+            4.0e12,
+            1.0e-7,
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move |n: usize| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 33) as usize % n
+        };
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        let mut kinds = [0usize; 3];
+        for round in 0..400 {
+            // Draw from a prefix of the pool, so that many columns stay packable.
+            let reach = 1 + round % pool.len();
+            let mut values = Values::new();
+            let mut model: Vec<f64> = Vec::new();
+            for _ in 0..next(300) {
+                match next(20) {
+                    0 => {
+                        let len = next(400);
+                        let v = pool[next(reach)];
+                        values.resize(len, v);
+                        model.resize(len, v);
+                    }
+                    // Counters: a run of growing values.
+                    1..=3 => {
+                        let start = model
+                            .last()
+                            .copied()
+                            .filter(|v| v.is_finite())
+                            .unwrap_or(0.0);
+                        for k in 0..next(100) {
+                            let v = (start + (k * next(5000)) as f64).round();
+                            values.push(v);
+                            model.push(v);
+                        }
+                    }
+                    _ => {
+                        let v = pool[next(reach)];
+                        values.push(v);
+                        model.push(v);
+                    }
+                }
+            }
+            kinds[match values.0 {
+                Repr::Constant { .. } => 0,
+                Repr::Packed(_) => 1,
+                Repr::Dense(_) => 2,
+            }] += 1;
+            let got: Vec<f64> = values.iter().collect();
+            assert_eq!(bits(&got), bits(&model), "round {round}");
+            let back: Vec<f64> = values.iter().rev().collect();
+            let mut want = model.clone();
+            want.reverse();
+            assert_eq!(bits(&back), bits(&want), "round {round}");
+            for _ in 0..10 {
+                let i = next(model.len() + 2);
+                assert_eq!(
+                    values.get(i).map(f64::to_bits),
+                    model.get(i).map(|v| v.to_bits()),
+                    "round {round}, sample {i}"
+                );
+                let mut it = values.iter();
+                assert_eq!(
+                    it.nth(i).map(f64::to_bits),
+                    model.get(i).map(|v| v.to_bits())
+                );
+                assert_eq!(it.len(), model.len().saturating_sub(i + 1));
+            }
+            let mut compacted = values.clone();
+            compacted.compact();
+            assert!(compacted == values, "round {round}");
+            assert!(compacted.heap_bytes() <= 8 * model.len() + 8 * (model.len() / 64 + 1));
+        }
+        assert!(
+            kinds[0] >= 1 && kinds[1] >= 50 && kinds[2] >= 50,
+            "storages reached: {kinds:?}"
+        );
+    }
+
     #[test]
     fn shrink_gives_back_capacity_and_keeps_values() {
-        let mut v: Values = [1.0, 2.0, 3.0].into_iter().collect();
+        // 0.1 + 0.2 is no short decimal: the column stays dense.
+        let mut v: Values = [1.0, 2.0, 0.1 + 0.2].into_iter().collect();
         v.resize(5, f64::NAN);
         assert!(v.heap_bytes() > 5 * 8);
         v.shrink();
         assert_eq!(v.heap_bytes(), 5 * 8);
         assert!(!v.is_constant());
         assert_eq!(v.get(1), Some(2.0));
+        assert_eq!(v.get(2), Some(0.1 + 0.2));
         assert!(v.get(4).is_some_and(f64::is_nan));
         let mut c = Values::repeat(4.0, 3);
         c.shrink();
