@@ -12,7 +12,7 @@ use super::lines::{StreamEnd, parse_value};
 use crate::model::{ComponentSummary, Dump, Format, Location, Timestamp, Warning};
 
 /// Decodes a component dump into a [`ComponentSummary`].
-pub fn decode(reader: impl Read, run: &LineRun) -> (Dump, Result<(), StreamEnd>) {
+pub fn decode(reader: impl Read + Send, run: &LineRun) -> (Dump, Result<(), StreamEnd>) {
     let mut summary = ComponentSummary::default();
     let mut warnings = Vec::new();
     let mut range: Option<(f64, f64)> = None;
@@ -99,7 +99,7 @@ fn parse_objects(bytes: &[u8]) -> Objects {
 }
 
 fn for_each_objects(
-    reader: impl Read,
+    reader: impl Read + Send,
     run: &LineRun,
     warnings: &mut Vec<Warning>,
     mut f: impl FnMut(&serde_json::Map<String, Value>),

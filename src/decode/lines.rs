@@ -46,16 +46,72 @@ pub enum StreamEnd {
     Stopped(u64),
 }
 
+/// What the reading thread hands the applying one.
+enum Batch<T> {
+    /// Parsed lines in file order, the input offset just past them, and whether the input
+    /// ends there.
+    Lines(Vec<Line<T>>, u64, bool),
+    /// The input ended (with the read error, if any) at this offset.
+    End(Option<io::Error>, u64),
+}
+
 /// Reads `reader` line by line (dropping a trailing `\r`), skips blank lines, parses each with
 /// `parse` on the rayon pool and calls `apply` with each in file order on the calling thread.
 /// `apply` may stop the stream; `between` is asked after each batch (for memory limits).
-pub fn stream<R: Read, T: Send>(
-    mut reader: R,
+///
+/// Reading and parsing run on their own thread, one batch ahead of `apply`: the in-order
+/// apply step is what limits a big dump, and this way it overlaps the parse of the next
+/// batch instead of waiting for it. At most two batches of parsed lines are alive.
+pub fn stream<R: Read + Send, T: Send>(
+    reader: R,
     limits: LineLimits,
     parse: impl Fn(u64, &[u8]) -> Result<T, String> + Sync,
     mut apply: impl FnMut(Line<T>) -> ControlFlow<()>,
     mut between: impl FnMut() -> ControlFlow<()>,
 ) -> Result<(), StreamEnd> {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Batch<T>>(1);
+    std::thread::scope(|scope| {
+        let parse = &parse;
+        let producer = std::thread::Builder::new()
+            .name("read lines".into())
+            .spawn_scoped(scope, move || produce(reader, limits, parse, &tx));
+        if let Err(e) = producer {
+            return Err(StreamEnd::Read(
+                io::Error::other(format!("cannot start the reading thread: {e}")),
+                0,
+            ));
+        }
+        // Returning drops `rx`, so the reader stops at its next batch.
+        let rx = rx;
+        loop {
+            match rx.recv() {
+                Ok(Batch::Lines(lines, end, last)) => {
+                    for line in lines {
+                        let offset = line.offset;
+                        if apply(line).is_break() {
+                            return Err(StreamEnd::Stopped(offset));
+                        }
+                    }
+                    if !last && between().is_break() {
+                        return Err(StreamEnd::Stopped(end));
+                    }
+                }
+                Ok(Batch::End(failure, at)) => return finish(failure, at),
+                // The reading thread panicked; the scope will carry the panic on.
+                Err(_) => return Ok(()),
+            }
+        }
+    })
+}
+
+/// The reading side of [`stream`]: batches of whole lines, parsed in parallel, sent in order
+/// until the input ends or the receiver is gone.
+fn produce<R: Read, T: Send>(
+    mut reader: R,
+    limits: LineLimits,
+    parse: &(impl Fn(u64, &[u8]) -> Result<T, String> + Sync),
+    tx: &std::sync::mpsc::SyncSender<Batch<T>>,
+) {
     let mut buf: Vec<u8> = Vec::with_capacity(BATCH_BYTES + (64 << 10));
     // Input offset of `buf[0]`, and the number of lines that end before it.
     let mut base = 0u64;
@@ -65,6 +121,7 @@ pub fn stream<R: Read, T: Send>(
     // A line too long to hold: (number, offset, bytes so far).
     let mut skipping: Option<(u64, u64, u64)> = None;
     let mut failure = None;
+    let send = |b: Batch<T>| tx.send(b).is_ok();
     loop {
         let eof = match fill(&mut reader, &mut buf, BATCH_BYTES) {
             Ok(eof) => eof,
@@ -82,8 +139,8 @@ pub fn stream<R: Read, T: Send>(
                     buf.drain(..=i);
                     base += i as u64 + 1;
                     lines_before += 1;
-                    if apply(line).is_break() {
-                        return Err(StreamEnd::Stopped(base));
+                    if !send(Batch::Lines(vec![line], base, false)) {
+                        return;
                     }
                 }
                 None => {
@@ -92,8 +149,11 @@ pub fn stream<R: Read, T: Send>(
                     buf.clear();
                     if eof {
                         let (number, offset, len) = skipping.take().unwrap_or_default();
-                        let _ = apply(too_long(number, offset, len, limits.max_line));
-                        return finish(failure, base);
+                        let line = too_long(number, offset, len, limits.max_line);
+                        if send(Batch::Lines(vec![line], base, true)) {
+                            send(Batch::End(failure, base));
+                        }
+                        return;
                     }
                     continue;
                 }
@@ -131,21 +191,16 @@ pub fn stream<R: Read, T: Send>(
             .collect();
         let newlines = memchr::memchr_iter(b'\n', &buf[..cut]).count() as u64;
         drop(batch);
-        for line in parsed {
-            let offset = line.offset;
-            if apply(line).is_break() {
-                return Err(StreamEnd::Stopped(offset));
-            }
-        }
         buf.drain(..cut);
         base += cut as u64;
         lines_before += newlines;
         searched = 0;
-        if eof {
-            return finish(failure, base);
+        if !send(Batch::Lines(parsed, base, eof)) {
+            return;
         }
-        if between().is_break() {
-            return Err(StreamEnd::Stopped(base));
+        if eof {
+            send(Batch::End(failure, base));
+            return;
         }
     }
 }
@@ -167,26 +222,15 @@ fn too_long<T>(number: u64, offset: u64, len: u64, limit: usize) -> Line<T> {
     }
 }
 
-/// Reads until `buf` holds at least `want` more bytes, or the input ends (returns true).
+/// Reads until `buf` holds `want` more bytes, or the input ends (returns true). On an error,
+/// the bytes read before it stay in `buf`.
 fn fill<R: Read>(reader: &mut R, buf: &mut Vec<u8>, want: usize) -> io::Result<bool> {
-    let target = buf.len() + want;
-    while buf.len() < target {
-        let old = buf.len();
-        buf.resize(target, 0);
-        match reader.read(&mut buf[old..]) {
-            Ok(0) => {
-                buf.truncate(old);
-                return Ok(true);
-            }
-            Ok(n) => buf.truncate(old + n),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => buf.truncate(old),
-            Err(e) => {
-                buf.truncate(old);
-                return Err(e);
-            }
-        }
-    }
-    Ok(false)
+    // `read_to_end` fills spare capacity without zeroing the whole batch again on every
+    // short read (a decompressor hands out a few dozen kilobytes at a time).
+    buf.reserve(want);
+    let limit = want as u64;
+    let n = reader.by_ref().take(limit).read_to_end(buf)?;
+    Ok((n as u64) < limit)
 }
 
 /// `(line number, offset, bytes)` of the non-blank lines of `text`, which starts at input
@@ -251,7 +295,7 @@ mod tests {
     /// Each line's number, offset and parse error.
     type Seen = Vec<(u64, u64, Option<String>)>;
 
-    fn collect(r: impl Read, limits: LineLimits) -> (Seen, Result<(), StreamEnd>) {
+    fn collect(r: impl Read + Send, limits: LineLimits) -> (Seen, Result<(), StreamEnd>) {
         let mut seen = Vec::new();
         let end = stream(
             r,
@@ -279,6 +323,47 @@ mod tests {
             assert_eq!(seen, want, "step {step}");
             assert!(end.is_ok());
         }
+    }
+
+    /// The reading thread runs one batch ahead; when `apply` stops, it stops too, instead of
+    /// reading an endless input to its end.
+    #[test]
+    fn stopping_stops_the_reader() {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        // Lines of 1 KiB (`["xx…x"]`), so that a batch is a few thousand of them.
+        struct Endless<'a>(&'a AtomicU64);
+        impl Read for Endless<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                let n = buf.len().min(4096) / 1024 * 1024;
+                for line in buf[..n].chunks_mut(1024) {
+                    line.fill(b'x');
+                    line[..2].copy_from_slice(b"[\"");
+                    line[1021..].copy_from_slice(b"\"]\n");
+                }
+                self.0.fetch_add(n as u64, Ordering::Relaxed);
+                Ok(n)
+            }
+        }
+        let read = AtomicU64::new(0);
+        let mut applied = 0u64;
+        let end = stream(
+            Endless(&read),
+            LineLimits::default(),
+            |_, b| parse_value(b),
+            |l| {
+                applied += 1;
+                if l.number == 10 {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            },
+            || ControlFlow::Continue(()),
+        );
+        assert!(matches!(end, Err(StreamEnd::Stopped(9216))), "{end:?}");
+        assert_eq!(applied, 10);
+        // The batch being applied, one in the channel and one being read, at most.
+        assert!(read.load(Ordering::Relaxed) <= 4 * (BATCH_BYTES as u64 + 4096));
     }
 
     #[test]

@@ -266,7 +266,7 @@ impl LineRun {
     }
 
     /// [`lines::stream`] with this run's limits; between batches, the memory guard.
-    pub(crate) fn stream<R: Read, T: Send>(
+    pub(crate) fn stream<R: Read + Send, T: Send>(
         &self,
         reader: R,
         parse: impl Fn(u64, &[u8]) -> Result<T, String> + Sync,

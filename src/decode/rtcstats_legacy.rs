@@ -30,7 +30,11 @@ fn is_get_stats(method: &Value) -> bool {
 }
 
 /// Decodes a line-based legacy dump. `head` is its first bytes, which choose the dialect.
-pub fn decode(reader: impl Read, head: &[u8], run: &LineRun) -> (Dump, Result<(), StreamEnd>) {
+pub fn decode(
+    reader: impl Read + Send,
+    head: &[u8],
+    run: &LineRun,
+) -> (Dump, Result<(), StreamEnd>) {
     let mut b = DumpBuilder::new(Format::RtcstatsLegacy);
     let mut reader_state = LegacyReader {
         dialect: if is_jitsi(head) {

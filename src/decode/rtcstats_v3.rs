@@ -33,7 +33,7 @@ fn is_get_stats(method: &Value) -> bool {
 }
 
 /// Decodes a v3 dump from a stream that starts with the `RTCStatsDump` line.
-pub fn decode(reader: impl Read, run: &LineRun) -> (Dump, Result<(), StreamEnd>) {
+pub fn decode(reader: impl Read + Send, run: &LineRun) -> (Dump, Result<(), StreamEnd>) {
     let mut b = DumpBuilder::new(Format::RtcstatsV3);
     let mut reader_state = V3Reader::default();
     let parse = |number: u64, bytes: &[u8]| match number {
