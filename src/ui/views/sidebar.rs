@@ -39,10 +39,11 @@ fn badges(ui: &mut egui::Ui, verdict: Verdict, counts: Counts) -> bool {
         (counts.warning, Severity::Warning, "warning"),
     ] {
         if n > 0 {
-            let r = badge(ui, &n.to_string(), severity_color(severity)).on_hover_text(format!(
-                "{n} {what}{} (show the summary)",
-                if n == 1 { "" } else { "s" }
-            ));
+            let label = format!("{n} {what} finding{}", if n == 1 { "" } else { "s" });
+            let r = badge(ui, &n.to_string(), severity_color(severity))
+                .on_hover_text(format!("{label} (show the summary)"));
+            // A screen reader says what the number counts.
+            r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
             clicked |= r.clicked();
         }
     }
