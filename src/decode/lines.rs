@@ -20,8 +20,10 @@ pub struct Line<T> {
 }
 
 /// Lines are parsed in batches of about this many bytes: large enough to keep the cores busy,
-/// small enough that only one batch is alive at a time.
-const BATCH_BYTES: usize = 4 << 20;
+/// small enough that the parsed rows are still in the shared cache when the apply step reads
+/// them (1 GB of rtcstats-js: 6.9 s with 4 MB batches, 4.7 s with 512 KB; 1 MB was no better
+/// than 4 MB).
+const BATCH_BYTES: usize = 512 << 10;
 
 /// Limits of the line reader.
 #[derive(Debug, Clone, Copy)]
