@@ -1,7 +1,7 @@
 //! Opening and decoding a source in one call: what the command line and the viewer's
 //! background loader both do.
 
-use crate::decode::{DecodeError, DecodeOptions, decode_reader};
+use crate::decode::{DecodeError, DecodeOptions, PreviewSink, decode_reader};
 use crate::model::{Dump, Location, Warning};
 use crate::source::remote::RemoteOptions;
 use crate::source::{Progress, Source, SourceError};
@@ -51,11 +51,23 @@ pub fn load_with(
     remote: &RemoteOptions,
     progress: Option<&Progress>,
 ) -> Result<Dump, LoadError> {
+    load_progressive(arg, remote, progress, None)
+}
+
+/// [`load_with`], sending partial dumps (without stats) into `preview` while a line format
+/// is read: what the viewer shows before a long call is in.
+pub fn load_progressive(
+    arg: &str,
+    remote: &RemoteOptions,
+    progress: Option<&Progress>,
+    preview: Option<PreviewSink>,
+) -> Result<Dump, LoadError> {
     let source = Source::parse(arg)?;
     // Errors name their source already (remote ones their target, redacted).
     let opened = source.open(remote, progress)?;
     let options = DecodeOptions {
         size_hint: opened.len,
+        preview,
         ..DecodeOptions::default()
     };
     let result = match progress {

@@ -169,3 +169,156 @@ fn a_finding_on_a_series_opens_its_key_chart_with_the_series_bold() {
     let (lo, hi) = h.state().state.stats.shown_range().unwrap();
     assert!(lo < 7.1 && hi > 25.0, "{lo}..{hi}");
 }
+
+/// A load from a FIFO the test writes into: the header and first events, then (after the
+/// first preview is due) a read batch's worth (512 KB) of polls so that the lines are applied
+/// and a preview is sent; the rest when `go` is sent. The harness is returned once the
+/// preview is listed.
+#[cfg(unix)]
+struct HeldLoad {
+    h: Harness<'static, RtcscopeApp>,
+    go: std::sync::mpsc::Sender<()>,
+    writer: std::thread::JoinHandle<()>,
+    _dir: tempfile::TempDir,
+}
+
+#[cfg(unix)]
+fn held_load(deadline: Instant) -> HeldLoad {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("long.jsonl");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let lines = common::call::Call::healthy(900).lines();
+    let (go, go_rx) = std::sync::mpsc::channel::<()>();
+    let writer_path = fifo.clone();
+    let writer = std::thread::spawn(move || {
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&writer_path)
+            .unwrap();
+        let mut written = 0;
+        let mut rest = lines.iter();
+        for l in rest.by_ref().take(6) {
+            writeln!(f, "{l}").unwrap();
+        }
+        std::thread::sleep(Duration::from_millis(500));
+        for l in rest.by_ref() {
+            writeln!(f, "{l}").unwrap();
+            written += l.len() + 1;
+            if written > 700 << 10 {
+                break;
+            }
+        }
+        f.flush().unwrap();
+        // A cancelled load closes the pipe: the rest has nowhere to go.
+        if go_rx.recv().is_ok() {
+            for l in rest {
+                if writeln!(f, "{l}").is_err() {
+                    return;
+                }
+            }
+        }
+    });
+    let source = fifo.to_string_lossy().into_owned();
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(move |cc| RtcscopeApp::new(cc, vec![source]));
+    while h.state().state.dumps.is_empty() {
+        assert!(Instant::now() < deadline, "no preview came");
+        assert!(h.state().is_loading(), "{:?}", h.state().state.errors);
+        std::thread::sleep(Duration::from_millis(10));
+        h.step();
+    }
+    h.run_steps(3);
+    HeldLoad {
+        h,
+        go,
+        writer,
+        _dir: dir,
+    }
+}
+
+#[cfg(unix)]
+fn finish_loading(h: &mut Harness<'static, RtcscopeApp>, deadline: Instant) {
+    while h.state().is_loading() {
+        assert!(Instant::now() < deadline, "loading did not finish");
+        std::thread::sleep(Duration::from_millis(10));
+        h.step();
+    }
+    h.run_steps(3);
+}
+
+/// A dump still being read is listed with its connections, events and a "still reading"
+/// line, then replaced in place (same id, same selection) once it is read.
+#[cfg(unix)]
+#[test]
+fn a_long_load_lists_its_connection_while_it_is_read_then_fills_in() {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let HeldLoad {
+        mut h,
+        go,
+        writer,
+        _dir,
+    } = held_load(deadline);
+    assert!(h.state().is_loading());
+    let preview = &h.state().state.dumps[0];
+    assert!(preview.partial);
+    let id = preview.id;
+    assert!(preview.dump.peer_connections[0].stats.reports.is_empty());
+    h.get_by_label("Peer connection PC_0");
+    h.get_by_label_contains("Still reading this dump");
+    assert_eq!(h.state().state.tab, Tab::Summary);
+
+    go.send(()).unwrap();
+    finish_loading(&mut h, deadline);
+    writer.join().unwrap();
+    let s = &h.state().state;
+    assert_eq!(s.dumps.len(), 1);
+    let whole = &s.dumps[0];
+    assert_eq!(whole.id, id);
+    assert!(!whole.partial);
+    assert_eq!(s.selected, Some((id, Some(0))));
+    let pc = &whole.dump.peer_connections[0];
+    let (a, b) = pc.stats.time_range().unwrap();
+    assert!(b.0 - a.0 >= 899_000.0, "{} ms of stats", b.0 - a.0);
+    assert!(
+        h.query_by_label_contains("Still reading this dump")
+            .is_none()
+    );
+}
+
+/// Cancel in the status bar stops a load whose preview is listed, and takes the preview away.
+#[cfg(unix)]
+#[test]
+fn cancelling_a_previewed_load_takes_its_preview_away() {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let HeldLoad {
+        mut h,
+        go,
+        writer,
+        _dir,
+    } = held_load(deadline);
+    h.get_by_label("Peer connection PC_0");
+    h.get_by_label("Cancel").click();
+    h.run_steps(2);
+    // The decoder is blocked on the pipe; the next bytes it reads see the cancel.
+    go.send(()).unwrap();
+    finish_loading(&mut h, deadline);
+    writer.join().unwrap();
+    let s = &h.state().state;
+    assert!(s.dumps.is_empty(), "the preview stays");
+    assert_eq!(s.selected, None);
+    assert!(
+        s.errors.iter().any(|e| e.contains("cancelled")),
+        "{:?}",
+        s.errors
+    );
+    assert!(
+        h.query_by_label_contains("Still reading this dump")
+            .is_none()
+    );
+}

@@ -159,8 +159,18 @@ pub fn origin(dump: &Dump) -> Option<f64> {
 impl Analysis {
     /// Analyses `dump` under `thresholds`.
     pub fn new(dump: &Dump, thresholds: &Thresholds) -> Self {
+        Self::with_findings(dump, thresholds, findings(dump, thresholds))
+    }
+
+    /// The analysis of a preview, a dump still being read whose stats are not in yet: the
+    /// findings are [`crate::analyze::findings::preview_findings`].
+    pub fn preview(dump: &Dump, thresholds: &Thresholds) -> Self {
+        let found = crate::analyze::findings::preview_findings(dump, thresholds);
+        Self::with_findings(dump, thresholds, found)
+    }
+
+    fn with_findings(dump: &Dump, thresholds: &Thresholds, found: Vec<Finding>) -> Self {
         let features = extract(dump);
-        let found = findings(dump, thresholds);
         let verdicts = verdicts(dump, &found);
         let origin_ms = origin(dump).unwrap_or(0.0);
         let messages = found.iter().map(|f| f.message(origin_ms)).collect();

@@ -413,33 +413,60 @@ impl DumpBuilder {
             dump.integrity.clock = Some(steps);
         }
         dump.get_user_media = media.requests;
-        let mut finished: Vec<PeerConnection> = pcs
+        let finished = pcs
             .into_iter()
             .map(|mut b| {
                 if !b.stats.is_empty() {
                     b.pc.stats = b.stats.finish();
                 }
-                let mut pc = b.pc;
-                // Stable: events with equal times keep file order.
-                pc.events.sort_by(|a, b| a.time.0.total_cmp(&b.time.0));
-                if let Some(first) = pc.events.first()
-                    && pc.created.is_none_or(|c| first.time.0 < c.0)
-                {
-                    pc.created = Some(first.time);
-                }
-                pc.descriptions = extract_descriptions(&mut pc.events);
-                pc
+                finish_pc(b.pc)
             })
             .collect();
-        finished.sort_by(|a, b| {
-            let key = |p: &PeerConnection| p.created.map_or(f64::INFINITY, |t| t.0);
-            key(a).total_cmp(&key(b))
-        });
-        dump.client_events
-            .sort_by(|a, b| a.time.0.total_cmp(&b.time.0));
-        dump.peer_connections = finished;
-        dump
+        assemble(dump, finished)
     }
+
+    /// Whether a connection has been seen.
+    pub fn has_connections(&self) -> bool {
+        !self.pcs.is_empty()
+    }
+
+    /// What was decoded so far, without the stats: the connections, their events and
+    /// descriptions, getUserMedia and the warnings (see [`super::preview`]).
+    pub fn preview(&self) -> Dump {
+        let mut dump = self.dump.clone();
+        dump.get_user_media = self.media.requests.clone();
+        let pcs = self
+            .pcs
+            .iter()
+            .map(|b| finish_pc(b.pc.without_stats()))
+            .collect();
+        assemble(dump, pcs)
+    }
+}
+
+/// A connection's events in time order, its creation time and its descriptions.
+fn finish_pc(mut pc: PeerConnection) -> PeerConnection {
+    // Stable: events with equal times keep file order.
+    pc.events.sort_by(|a, b| a.time.0.total_cmp(&b.time.0));
+    if let Some(first) = pc.events.first()
+        && pc.created.is_none_or(|c| first.time.0 < c.0)
+    {
+        pc.created = Some(first.time);
+    }
+    pc.descriptions = extract_descriptions(&mut pc.events);
+    pc
+}
+
+/// The dump with its connections in order of creation and its client events in time order.
+fn assemble(mut dump: Dump, mut pcs: Vec<PeerConnection>) -> Dump {
+    pcs.sort_by(|a, b| {
+        let key = |p: &PeerConnection| p.created.map_or(f64::INFINITY, |t| t.0);
+        key(a).total_cmp(&key(b))
+    });
+    dump.client_events
+        .sort_by(|a, b| a.time.0.total_cmp(&b.time.0));
+    dump.peer_connections = pcs;
+    dump
 }
 
 /// Moves every SDP out of its event into a [`Description`] (stored once), leaving the event

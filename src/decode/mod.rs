@@ -17,6 +17,7 @@ mod lines;
 mod live_reports;
 mod memory;
 pub mod normalize;
+mod preview;
 mod rtcstats_legacy;
 mod rtcstats_v3;
 pub mod sdp_sections;
@@ -41,6 +42,7 @@ use crate::model::{Compression, Dump, Location, Warning};
 pub use builder::{carries_sdp, description_value};
 pub use internals_series::split_key;
 pub use internals_values::{parse_number, parse_values};
+pub use preview::PreviewSink;
 
 /// Limits applied while decoding. Line formats are streamed, so the file's size alone is no
 /// reason to refuse it: what is limited is the model's memory, a compression ratio no dump
@@ -62,6 +64,8 @@ pub struct DecodeOptions {
     pub max_line: usize,
     /// The input's length, when the source knows it (progress and buffer sizing).
     pub size_hint: Option<u64>,
+    /// Where line formats send partial dumps while they are read (none by default).
+    pub preview: Option<PreviewSink>,
 }
 
 impl Default for DecodeOptions {
@@ -73,6 +77,7 @@ impl Default for DecodeOptions {
             memory: MemoryLimit::Auto,
             max_line: LineLimits::default().max_line,
             size_hint: None,
+            preview: None,
         }
     }
 }
@@ -252,6 +257,8 @@ pub(crate) struct LineRun {
     memory: Option<u64>,
     /// Where it stopped for memory: `(resident bytes, limit)`.
     stopped: std::cell::Cell<Option<(u64, u64)>>,
+    /// Partial dumps for a viewer, while the lines are read.
+    pub(crate) preview: preview::PreviewClock,
 }
 
 impl LineRun {
@@ -262,6 +269,7 @@ impl LineRun {
             },
             memory: options.memory.resolve(),
             stopped: Default::default(),
+            preview: preview::PreviewClock::new(options.preview.clone()),
         }
     }
 
@@ -291,6 +299,9 @@ pub fn decode_reader<R: Read + Send>(
     reader: R,
     options: &DecodeOptions,
 ) -> Result<Dump, DecodeError> {
+    // First, so that the first preview is due a set time after the load began, however
+    // long the first bytes take to come.
+    let run = LineRun::new(options);
     let compressed = Arc::new(AtomicU64::new(0));
     let mut stream: compression::Stream<'_> = Box::new(Counting {
         inner: reader,
@@ -358,7 +369,6 @@ pub fn decode_reader<R: Read + Send>(
         None => Box::new(stream),
     };
     let reader = io::Cursor::new(start.clone()).chain(rest);
-    let run = LineRun::new(options);
     let (mut dump, end) = match kind(&start)? {
         Kind::Document => (internals::decode_stream(reader)?, Ok(())),
         Kind::V3 => rtcstats_v3::decode(reader, &run),

@@ -69,6 +69,7 @@ pub fn decode(
             Ok(Item::NotArray) => b.warn("event line is not a JSON array; skipped", location),
             Err(e) => b.warn(format!("{e}; line skipped"), location),
         }
+        run.preview.offer(&b);
         ControlFlow::Continue(())
     });
     (b.finish(), end)

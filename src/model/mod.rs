@@ -407,7 +407,45 @@ impl Serialize for Location {
     }
 }
 
+impl Dump {
+    /// A copy with every connection [`PeerConnection::without_stats`]: the preview a viewer
+    /// shows while the stats are still being built.
+    pub fn without_stats(&self) -> Dump {
+        Dump {
+            format: self.format,
+            compression: self.compression.clone(),
+            client: self.client.clone(),
+            get_user_media: self.get_user_media.clone(),
+            peer_connections: self
+                .peer_connections
+                .iter()
+                .map(PeerConnection::without_stats)
+                .collect(),
+            client_events: self.client_events.clone(),
+            component: self.component.clone(),
+            warnings: self.warnings.clone(),
+            integrity: self.integrity.clone(),
+        }
+    }
+}
+
 impl PeerConnection {
+    /// A copy with everything but the stats and the poll times, which are the bulk of a
+    /// long call: what a preview of a dump still being read shows.
+    pub fn without_stats(&self) -> PeerConnection {
+        PeerConnection {
+            id: self.id.clone(),
+            url: self.url.clone(),
+            created: self.created,
+            configuration: self.configuration.clone(),
+            constraints: self.constraints.clone(),
+            events: self.events.clone(),
+            descriptions: self.descriptions.clone(),
+            stats: Stats::default(),
+            polls: Vec::new(),
+        }
+    }
+
     /// The values of every event named `name`, as strings, in order.
     pub fn state_changes(&self, name: &str) -> Vec<&str> {
         self.events

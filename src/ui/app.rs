@@ -4,7 +4,7 @@
 
 use std::sync::mpsc::{Receiver, channel};
 
-use super::loader::Loader;
+use super::loader::{Loader, Update};
 use super::remote::{Browser, RemoteSettings};
 pub use super::state::{AppState, Command, DumpId, OpenDump, Tab, shown_source};
 use super::views;
@@ -94,7 +94,9 @@ impl RtcscopeApp {
     /// Starts loading a source in the background.
     pub fn open(&mut self, source: String, ctx: &egui::Context) {
         let options = self.state.remote.options(&self.state.remote_base);
-        self.loader.open(source, &options, ctx);
+        let id = DumpId(self.state.next_id);
+        self.state.next_id += 1;
+        self.loader.open(id, source, &options, ctx);
     }
 
     /// Whether any source is still loading.
@@ -119,31 +121,69 @@ impl RtcscopeApp {
         self.state.recent.truncate(MAX_RECENT);
     }
 
-    /// Takes finished loads into the state.
+    /// Takes previews and finished loads into the state. A preview is listed at once and
+    /// replaced in place, same id, by the finished dump; a failed or cancelled load takes
+    /// its preview away.
     fn collect_loads(&mut self) {
         for done in self.loader.poll() {
-            match done.result {
-                Ok(loaded) => {
+            let (loaded, partial) = match done.update {
+                Update::Preview(loaded) => (loaded, true),
+                Update::Done(Ok(loaded)) => {
                     self.remember(&done.source);
-                    let name = Source::parse(&done.source)
-                        .map_or_else(|_| done.source.clone(), |s| s.file_name());
-                    let id = DumpId(self.state.next_id);
-                    self.state.next_id += 1;
-                    let has_pc = !loaded.dump.peer_connections.is_empty();
-                    self.state.dumps.push(OpenDump {
-                        id,
-                        source: done.source,
-                        name,
-                        dump: loaded.dump,
-                        analysis: loaded.analysis,
-                    });
-                    if self.state.selected.is_none() {
-                        self.state.selected = Some((id, has_pc.then_some(0)));
-                        self.state.tab = if has_pc { Tab::Summary } else { Tab::Media };
-                    }
+                    (loaded, false)
                 }
-                // Errors may quote the file: escape what the fonts cannot draw, once.
-                Err(e) => self.state.errors.push(views::printable(&e)),
+                Update::Done(Err(e)) => {
+                    // Its preview, if one was listed, goes.
+                    self.close_dump(done.id);
+                    // Errors may quote the file: escape what the fonts cannot draw, once.
+                    self.state.errors.push(views::printable(&e));
+                    continue;
+                }
+            };
+            let has_pc = !loaded.dump.peer_connections.is_empty();
+            let s = &mut self.state;
+            if let Some(open) = s.dumps.iter_mut().find(|d| d.id == done.id) {
+                // The chosen connection stays chosen, wherever the new dump lists it.
+                let chosen = match s.selected {
+                    Some((sel, Some(pc))) if sel == done.id => {
+                        open.dump.peer_connections.get(pc).map(|c| c.id.clone())
+                    }
+                    _ => None,
+                };
+                open.dump = loaded.dump;
+                open.analysis = loaded.analysis;
+                open.partial = partial;
+                open.revision += 1;
+                if let Some(chosen) = chosen {
+                    let at = open
+                        .dump
+                        .peer_connections
+                        .iter()
+                        .position(|c| c.id == chosen);
+                    s.selected = Some((done.id, at.or(has_pc.then_some(0))));
+                }
+            } else {
+                let name = Source::parse(&done.source)
+                    .map_or_else(|_| done.source.clone(), |src| src.file_name());
+                s.dumps.push(OpenDump {
+                    id: done.id,
+                    source: done.source,
+                    name,
+                    dump: loaded.dump,
+                    analysis: loaded.analysis,
+                    partial,
+                    revision: 0,
+                });
+            }
+            // A preview with no connection yet does not take the selection from a later one.
+            let unchosen = match s.selected {
+                None => true,
+                Some((sel, None)) => sel == done.id,
+                Some(_) => false,
+            };
+            if unchosen && (has_pc || !partial) {
+                s.selected = Some((done.id, has_pc.then_some(0)));
+                s.tab = if has_pc { Tab::Summary } else { Tab::Media };
             }
         }
     }
@@ -460,6 +500,8 @@ impl RtcscopeApp {
     /// Closes dump `id`, keeping a sensible selection. A comparison that used it closes; one
     /// between other dumps stays as it was.
     pub fn close_dump(&mut self, id: DumpId) {
+        // Closing a preview stops its load.
+        self.loader.cancel_dump(id);
         let s = &mut self.state;
         let Some(at) = s.dumps.iter().position(|d| d.id == id) else {
             return;

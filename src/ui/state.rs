@@ -28,7 +28,16 @@ pub struct OpenDump {
     pub dump: Arc<Dump>,
     /// Everything about it that depends only on it, computed once when it arrived.
     pub analysis: Arc<Analysis>,
+    /// Still being read: this is a preview without stats, replaced (same id) when the
+    /// load finishes.
+    pub partial: bool,
+    /// How many times the dump was replaced (previews, then the whole dump): part of the
+    /// key of every view cache built from it.
+    pub revision: u64,
 }
+
+/// What a view cache built from a dump is keyed by: the dump's id and revision.
+pub type DataKey = (u64, u64);
 
 impl OpenDump {
     /// A dump ready for the views, analysed here (the loader does this on its thread).
@@ -40,7 +49,14 @@ impl OpenDump {
             name,
             dump: Arc::new(dump),
             analysis: Arc::new(analysis),
+            partial: false,
+            revision: 0,
         }
+    }
+
+    /// The key of view caches built from this dump's data.
+    pub fn data_key(&self) -> DataKey {
+        (self.id.0, self.revision)
     }
 
     /// The gap threshold of report `report` of connection `pc`.

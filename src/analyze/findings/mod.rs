@@ -467,6 +467,18 @@ impl Finding {
 /// Every finding of `dump` under `thresholds`, per connection in order, then the dump's own,
 /// each list in reading order (worst first, then by time; see `reading_order`).
 pub fn findings(dump: &Dump, thresholds: &Thresholds) -> Vec<Finding> {
+    findings_of(dump, thresholds, true)
+}
+
+/// The findings of a preview: a dump still being read, with no stats yet (see
+/// [`crate::model::Dump::without_stats`]). The same rules, but failures are not grouped
+/// across connections: the stats move a failure stamped late to when media stopped, so
+/// before they are in, two failures can look simultaneous that were not.
+pub fn preview_findings(dump: &Dump, thresholds: &Thresholds) -> Vec<Finding> {
+    findings_of(dump, thresholds, false)
+}
+
+fn findings_of(dump: &Dump, thresholds: &Thresholds, group: bool) -> Vec<Finding> {
     let mut out = client::rules(dump, thresholds);
     // Connections are independent: one rayon task each, results in connection order.
     let per_pc: Vec<Vec<Finding>> = dump
@@ -489,7 +501,9 @@ pub fn findings(dump: &Dump, thresholds: &Thresholds) -> Vec<Finding> {
         })
         .collect();
     let per_pc: Vec<Finding> = per_pc.into_iter().flatten().collect();
-    out.extend(states::together(&per_pc));
+    if group {
+        out.extend(states::together(&per_pc));
+    }
     out.extend(per_pc);
     out.sort_by(reading_order);
     out

@@ -8,7 +8,7 @@ use super::clock;
 use crate::analyze::ice::{CandidateRow, grid_at, selected_pair_changes};
 use crate::analyze::plots::si;
 use crate::model::Timestamp;
-use crate::ui::state::OpenDump;
+use crate::ui::state::{DataKey, OpenDump};
 
 /// A change of the selected pair: when, to which pair, and what it is.
 type PairChange = (Timestamp, String, String);
@@ -19,9 +19,12 @@ pub struct IceState {
     /// Seconds since the connection was created.
     pub at: Option<f64>,
     /// The grid last built, for (dump, connection, moment): rebuilt only when one changes.
-    grid: Option<((u64, usize, u64), Vec<crate::analyze::ice::TransportRow>)>,
+    grid: Option<(
+        (DataKey, usize, u64),
+        Vec<crate::analyze::ice::TransportRow>,
+    )>,
     /// The selected pair's changes over the call, for (dump, connection).
-    changes: Option<((u64, usize), Vec<PairChange>)>,
+    changes: Option<((DataKey, usize), Vec<PairChange>)>,
 }
 
 const SELECTED: Color32 = Color32::from_rgb(60, 170, 90);
@@ -56,7 +59,7 @@ pub fn show(ui: &mut egui::Ui, open: &OpenDump, p: usize, state: &mut IceState) 
         ui.label(clock(Timestamp(origin + at * 1000.0)));
     });
     let t = Timestamp(origin + at * 1000.0);
-    let key = (open.id.0, p, t.0.to_bits());
+    let key = (open.data_key(), p, t.0.to_bits());
     if state.grid.as_ref().is_none_or(|(k, _)| *k != key) {
         state.grid = Some((key, grid_at(&pc.stats, t)));
     }
@@ -202,9 +205,9 @@ pub fn show(ui: &mut egui::Ui, open: &OpenDump, p: usize, state: &mut IceState) 
     if state
         .changes
         .as_ref()
-        .is_none_or(|(k, _)| *k != (open.id.0, p))
+        .is_none_or(|(k, _)| *k != (open.data_key(), p))
     {
-        state.changes = Some(((open.id.0, p), selected_pair_changes(&pc.stats)));
+        state.changes = Some(((open.data_key(), p), selected_pair_changes(&pc.stats)));
     }
     let changes = state.changes.as_ref().map_or(&[][..], |(_, c)| &c[..]);
     if changes.is_empty() {

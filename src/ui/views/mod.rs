@@ -71,6 +71,9 @@ pub fn central(ui: &mut egui::Ui, state: &mut AppState) {
         }
     });
     ui.separator();
+    if state.dumps[d].partial {
+        still_reading(ui);
+    }
     let tab = if pc.is_none() { Tab::Media } else { state.tab };
     let focus = state
         .focus
@@ -100,6 +103,19 @@ pub fn central(ui: &mut egui::Ui, state: &mut AppState) {
         (Tab::Sdp, Some(p)) => sdp::show(ui, &state.dumps[d], p, &mut state.sdp),
         _ => {}
     }
+}
+
+/// The line over a preview: what it shows and what is still to come.
+fn still_reading(ui: &mut egui::Ui) {
+    ui.horizontal_wrapped(|ui| {
+        ui.spinner();
+        ui.colored_label(
+            ui.visuals().warn_fg_color,
+            "Still reading this dump: the connections and events so far are shown. Stats, \
+             charts and the findings they give come when it is read (progress below).",
+        );
+    });
+    ui.separator();
 }
 
 fn welcome(ui: &mut egui::Ui, state: &AppState) {

@@ -14,7 +14,7 @@ use super::key_charts::{self, KEY_H, KeyContext};
 use crate::analyze::plots;
 use crate::analyze::timeline::{Category, category};
 use crate::model::{PeerConnection, Report, Series};
-use crate::ui::state::OpenDump;
+use crate::ui::state::{DataKey, OpenDump};
 
 /// Where the view should scroll to (a finding's evidence).
 #[derive(Debug, Clone, PartialEq)]
@@ -167,7 +167,7 @@ enum Item {
 
 /// What the view draws for one (connection, search, toggle): computed when they change.
 struct Layout {
-    key: (u64, usize, String, bool),
+    key: (DataKey, usize, String, bool),
     groups: Vec<Group>,
     hidden: usize,
     markers: Vec<Marker>,
@@ -218,7 +218,7 @@ fn layout(open: &OpenDump, p: usize, pc: &PeerConnection, state: &StatsState) ->
         }
     }
     Layout {
-        key: (open.id.0, p, state.search.clone(), state.show_boring),
+        key: (open.data_key(), p, state.search.clone(), state.show_boring),
         groups,
         hidden,
         markers: event_markers(pc, origin_of(pc)),
@@ -268,7 +268,7 @@ pub fn show(
         .map_or(origin + 1000.0, |(_, b)| b);
     let full = (0.0, ((end - origin) / 1000.0).max(1.0));
     toolbar(ui, state, full);
-    let key = (open.id.0, p, state.search.clone(), state.show_boring);
+    let key = (open.data_key(), p, state.search.clone(), state.show_boring);
     if state.cache.as_ref().is_none_or(|c| c.key != key) {
         state.cache = Some(layout(open, p, pc, state));
     }
