@@ -24,6 +24,7 @@ pub struct RtcscopeApp {
     pub state: AppState,
     loader: Loader,
     dialog: Option<Receiver<Result<Vec<std::path::PathBuf>, super::save::NoDialog>>>,
+    trace: super::launch_trace::LaunchTrace,
 }
 
 impl RtcscopeApp {
@@ -84,6 +85,7 @@ impl RtcscopeApp {
             },
             loader: Loader::default(),
             dialog: None,
+            trace: super::launch_trace::LaunchTrace::from_env(),
         };
         for s in sources {
             app.open(s, &cc.egui_ctx);
@@ -601,8 +603,9 @@ impl eframe::App for RtcscopeApp {
             self.shortcut(action, &ctx);
         }
         if self.loader.is_busy() {
-            // Progress bars move while bytes arrive.
-            ctx.request_repaint_after(std::time::Duration::from_millis(100));
+            // Progress bars move while bytes arrive; four times a second is smooth enough,
+            // and a software renderer (no GPU) pays a core's worth for each frame.
+            ctx.request_repaint_after(std::time::Duration::from_millis(250));
         }
         egui::Panel::top("menu").show(ui, |ui| self.menu(ui));
         if self.loader.is_busy() || !self.state.errors.is_empty() {
@@ -632,6 +635,7 @@ impl eframe::App for RtcscopeApp {
         }
         self.handle_drops(ui);
         self.apply_commands();
+        self.trace.frame(&self.state.dumps);
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

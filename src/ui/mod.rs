@@ -2,6 +2,7 @@
 //! (decode, model, analyze) knows nothing of it.
 
 pub mod app;
+pub mod launch_trace;
 pub mod loader;
 pub mod remote;
 pub mod save;

@@ -107,8 +107,8 @@ pub fn central(ui: &mut egui::Ui, state: &mut AppState) {
 
 /// The line over a preview: what it shows and what is still to come.
 fn still_reading(ui: &mut egui::Ui) {
+    // No spinner: it would repaint every frame, and the status bar already moves.
     ui.horizontal_wrapped(|ui| {
-        ui.spinner();
         ui.colored_label(
             ui.visuals().warn_fg_color,
             "Still reading this dump: the connections and events so far are shown. Stats, \
