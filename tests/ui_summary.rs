@@ -272,6 +272,10 @@ fn a_long_load_lists_its_connection_while_it_is_read_then_fills_in() {
     h.get_by_label("Peer connection PC_0");
     h.get_by_label_contains("Still reading this dump");
     assert_eq!(h.state().state.tab, Tab::Summary);
+    // Not "good" before the stats are in: nothing was measured yet.
+    assert!(h.query_by_label("good").is_none());
+    assert_eq!(h.query_all_by_label("READING").count(), 1);
+    h.get_by_label("The stats are still being read.");
 
     go.send(()).unwrap();
     finish_loading(&mut h, deadline);
@@ -289,6 +293,8 @@ fn a_long_load_lists_its_connection_while_it_is_read_then_fills_in() {
         h.query_by_label_contains("Still reading this dump")
             .is_none()
     );
+    h.get_by_label("GOOD");
+    assert!(h.query_by_label("reading").is_none());
 }
 
 /// Cancel in the status bar stops a load whose preview is listed, and takes the preview away.

@@ -203,6 +203,19 @@ pub fn left_cut(
     .inner
 }
 
+/// A verdict's badge text and colour. While a dump is still being read (a preview) "good"
+/// is not known yet: it reads "reading". A worse verdict already holds, since more stats
+/// can only add findings.
+pub fn verdict_badge(
+    v: crate::analyze::findings::Verdict,
+    partial: bool,
+) -> (&'static str, Color32) {
+    if partial && v == crate::analyze::findings::Verdict::Good {
+        return ("reading", Color32::from_gray(110));
+    }
+    (v.name(), verdict_color(v))
+}
+
 /// The colour of a verdict.
 pub fn verdict_color(v: crate::analyze::findings::Verdict) -> Color32 {
     use crate::analyze::findings::Verdict;

@@ -4,7 +4,7 @@
 
 use egui::{Color32, RichText};
 
-use super::{duration_text, severity_color, verdict_color};
+use super::{duration_text, severity_color, verdict_badge};
 use crate::analyze::findings::{Counts, Severity, Verdict};
 use crate::model::MediaOutcome;
 use crate::ui::state::{AppState, Command, DumpId, OpenDump, Tab};
@@ -31,9 +31,10 @@ fn badge(ui: &mut egui::Ui, text: &str, color: Color32) -> egui::Response {
 
 /// The verdict badge and one badge per non-zero count. Returns true when the warnings (or
 /// errors) badge was clicked.
-fn badges(ui: &mut egui::Ui, verdict: Verdict, counts: Counts) -> bool {
+fn badges(ui: &mut egui::Ui, verdict: Verdict, counts: Counts, partial: bool) -> bool {
     let mut clicked = false;
-    badge(ui, verdict.name(), verdict_color(verdict)).on_hover_text("verdict");
+    let (name, color) = verdict_badge(verdict, partial);
+    badge(ui, name, color).on_hover_text("verdict");
     for (n, severity, what) in [
         (counts.error, Severity::Error, "error"),
         (counts.warning, Severity::Warning, "warning"),
@@ -107,7 +108,7 @@ fn dump_entry(
         })
         .body(|ui| {
             ui.horizontal_wrapped(|ui| {
-                if badges(ui, a.verdicts.verdict, a.verdicts.counts) {
+                if badges(ui, a.verdicts.verdict, a.verdicts.counts, open.partial) {
                     commands.push(select(id, Some(0), Some(Tab::Summary)));
                 }
             });
@@ -213,7 +214,7 @@ fn connection_entry(
             commands.push(select(id, Some(p), None));
         }
         r.context_menu(|ui| connection_menu(ui, state, open, p, commands));
-        if badges(ui, verdict, counts) {
+        if badges(ui, verdict, counts, open.partial) {
             commands.push(select(id, Some(p), Some(Tab::Summary)));
         }
     });

@@ -5,7 +5,7 @@
 
 use egui::{Color32, RichText};
 
-use super::{duration_text, severity_color, verdict_color};
+use super::{duration_text, severity_color, verdict_badge, verdict_color};
 use crate::analyze::analysis::{ConnectionAnalysis, Health, KeyNumbers, Path, Rated};
 use crate::analyze::findings::Verdict;
 use crate::analyze::plots::si;
@@ -34,16 +34,21 @@ pub fn show(ui: &mut egui::Ui, open: &OpenDump, p: usize, selected: Option<usize
         .show(ui, |ui| {
             ui.horizontal_wrapped(|ui| {
                 ui.heading(format!("Peer connection {}", pc.id));
+                let (name, color) = verdict_badge(verdict, open.partial);
                 ui.label(
-                    RichText::new(verdict.name().to_uppercase())
+                    RichText::new(name.to_uppercase())
                         .strong()
                         .color(Color32::WHITE)
-                        .background_color(verdict_color(verdict)),
+                        .background_color(color),
                 );
             });
             ui.label(facts(c));
             ui.add_space(8.0);
-            tracks(ui, c);
+            if open.partial {
+                ui.weak("The stats are still being read.");
+            } else {
+                tracks(ui, c);
+            }
             ui.add_space(8.0);
             let client: Vec<usize> = (0..a.findings.len())
                 .filter(|&i| a.findings[i].pc.is_none())
