@@ -299,3 +299,35 @@ fn nested_objects_are_member_series_in_every_format() {
         assert_eq!(members.len(), 4, "{file}: {members:?}");
     }
 }
+
+/// A connection's text values are stored once each: every change that carries `relay` or
+/// `succeeded`, in any report, shares one allocation.
+#[test]
+fn text_values_are_interned_per_connection() {
+    for rel in [
+        "recorded/rtcstats-v3_loopback_30s.jsonl",
+        "recorded/rtcstats-jitsi_loopback_30s.jsonl",
+    ] {
+        let d = load(&shared(rel));
+        let mut shared_texts = 0;
+        for pc in &d.peer_connections {
+            let mut first: std::collections::HashMap<&str, &std::sync::Arc<str>> =
+                Default::default();
+            for r in &pc.stats.reports {
+                for a in &r.attributes {
+                    for (_, v) in &a.changes {
+                        if let StatValue::Text(s) = v {
+                            let known = first.entry(&**s).or_insert(s);
+                            assert!(std::sync::Arc::ptr_eq(known, s), "{rel}: {s} twice");
+                            if !std::ptr::eq(*known, s) {
+                                shared_texts += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // Many reports carry the same texts (candidate types, codecs, states).
+        assert!(shared_texts > 20, "{rel}: {shared_texts}");
+    }
+}

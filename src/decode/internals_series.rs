@@ -272,12 +272,14 @@ fn push_placed(report: &mut Report, prop: &str, mut p: ParsedValues, slots: &[us
     }
     let n = report.timestamps.len();
     if !p.changes.is_empty() {
+        // A property's values flip between a few strings (`relay`, `host`): one copy each.
+        let mut strings = super::intern::Strings::default();
         let changes = p
             .changes
             .iter()
             .filter_map(|(i, v)| {
                 let t = report.timestamps.get(*slots.get(*i)?)?;
-                Some((*t, stat_value(v)))
+                Some((*t, strings.value(stat_value(v))))
             })
             .collect();
         report.attributes.push(Attribute {

@@ -252,7 +252,7 @@ impl Prop {
 fn stat_value(value: &Val) -> StatValue {
     match value {
         Val::Bool(b) => StatValue::Bool(*b),
-        Val::Str(s) => StatValue::Text(s.to_string()),
+        Val::Str(s) => StatValue::Text((**s).into()),
         other => StatValue::Json(other.to_json()),
     }
 }

@@ -7,6 +7,7 @@ mod clock_watch;
 mod compression;
 #[doc(hidden)]
 pub mod fuzzing;
+mod intern;
 mod internals;
 mod internals_clock;
 mod internals_series;

@@ -12,6 +12,7 @@ use crate::model::{Attribute, Report, ReportId, Series, StatValue, Stats, Timest
 pub struct StatsBuilder {
     reports: Vec<ReportBuilder>,
     index: HashMap<String, usize>,
+    strings: super::intern::Strings,
 }
 
 struct ReportBuilder {
@@ -45,7 +46,7 @@ pub fn stat_value(value: &serde_json::Value) -> StatValue {
     use serde_json::Value;
     match value {
         Value::Bool(b) => StatValue::Bool(*b),
-        Value::String(s) => StatValue::Text(s.clone()),
+        Value::String(s) => StatValue::Text(s.as_str().into()),
         other => StatValue::Json(other.to_string()),
     }
 }
@@ -136,7 +137,7 @@ impl StatsBuilder {
     pub fn push_change_at(&mut self, slot: usize, attribute: u32, t: f64, value: StatValue) {
         let changes = &mut self.reports[slot].report.attributes[attribute as usize].changes;
         if changes.last().is_none_or(|(_, last)| *last != value) {
-            changes.push((Timestamp(t), value));
+            changes.push((Timestamp(t), self.strings.value(value)));
         }
     }
 

@@ -61,8 +61,9 @@ pub struct Attribute {
 pub enum StatValue {
     /// `true` / `false` (`active`, `nominated`, …).
     Bool(bool),
-    /// A string (`qualityLimitationReason`, `mimeType`, …).
-    Text(String),
+    /// A string (`qualityLimitationReason`, `mimeType`, …), shared by every change of the
+    /// connection that carries the same text.
+    Text(std::sync::Arc<str>),
     /// Anything else (arrays, objects inside a nested object), as compact JSON text. A
     /// nested object such as `qualityLimitationDurations` is not kept whole: each member is a
     /// series or change list of its own, named `object.member` (see [`Report::members`]).
@@ -74,7 +75,8 @@ impl StatValue {
     pub fn as_text(&self) -> std::borrow::Cow<'_, str> {
         match self {
             StatValue::Bool(b) => if *b { "true" } else { "false" }.into(),
-            StatValue::Text(s) | StatValue::Json(s) => s.as_str().into(),
+            StatValue::Text(s) => (**s).into(),
+            StatValue::Json(s) => s.as_str().into(),
         }
     }
 }
