@@ -177,13 +177,16 @@ fn a_finding_on_a_series_opens_its_key_chart_with_the_series_bold() {
 #[cfg(unix)]
 struct HeldLoad {
     h: Harness<'static, RtcscopeApp>,
+    /// When the test gives up waiting.
+    deadline: Instant,
     go: std::sync::mpsc::Sender<()>,
     writer: std::thread::JoinHandle<()>,
     _dir: tempfile::TempDir,
 }
 
 #[cfg(unix)]
-fn held_load(deadline: Instant) -> HeldLoad {
+fn held_load() -> HeldLoad {
+    let deadline = Instant::now() + Duration::from_secs(60);
     use std::io::Write;
     let dir = tempfile::tempdir().unwrap();
     let fifo = dir.path().join("long.jsonl");
@@ -236,6 +239,7 @@ fn held_load(deadline: Instant) -> HeldLoad {
     h.run_steps(3);
     HeldLoad {
         h,
+        deadline,
         go,
         writer,
         _dir: dir,
@@ -257,13 +261,9 @@ fn finish_loading(h: &mut Harness<'static, RtcscopeApp>, deadline: Instant) {
 #[cfg(unix)]
 #[test]
 fn a_long_load_lists_its_connection_while_it_is_read_then_fills_in() {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let HeldLoad {
-        mut h,
-        go,
-        writer,
-        _dir,
-    } = held_load(deadline);
+    let held = held_load();
+    let (mut h, deadline) = (held.h, held.deadline);
+    let (go, writer, _dir) = (held.go, held.writer, held._dir);
     assert!(h.state().is_loading());
     let preview = &h.state().state.dumps[0];
     assert!(preview.partial);
@@ -301,13 +301,9 @@ fn a_long_load_lists_its_connection_while_it_is_read_then_fills_in() {
 #[cfg(unix)]
 #[test]
 fn cancelling_a_previewed_load_takes_its_preview_away() {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let HeldLoad {
-        mut h,
-        go,
-        writer,
-        _dir,
-    } = held_load(deadline);
+    let held = held_load();
+    let (mut h, deadline) = (held.h, held.deadline);
+    let (go, writer, _dir) = (held.go, held.writer, held._dir);
     h.get_by_label("Peer connection PC_0");
     h.get_by_label("Cancel").click();
     h.run_steps(2);

@@ -88,18 +88,15 @@ fn failure(f: &Finding, origin: f64) -> String {
     } else {
         "the connection"
     };
-    match connected_for_ms {
-        Some(up) if stale_stamp.is_some() => {
-            let stale = stale_stamp.as_ref().expect("checked above");
-            stale_failure(
-                f,
-                *up,
-                media_until_ms.unwrap_or(stale.stamped_ms),
-                stale,
-                origin,
-            )
-        }
-        Some(up) => {
+    match (connected_for_ms, stale_stamp) {
+        (Some(up), Some(stale)) => stale_failure(
+            f,
+            *up,
+            media_until_ms.unwrap_or(stale.stamped_ms),
+            stale,
+            origin,
+        ),
+        (Some(up), None) => {
             let ice_up = matches!(ice_state.as_deref(), Some("connected" | "completed"));
             if let Some(after) = media_after_ms
                 && ice_up
@@ -131,7 +128,7 @@ fn failure(f: &Finding, origin: f64) -> String {
                 _ => after,
             }
         }
-        None => {
+        (None, _) => {
             let attempt = attempt.clone().unwrap_or_default();
             format!(
                 "{what} failed{at} without ever connecting: {}",
